@@ -1,0 +1,154 @@
+"""Load and validate the rule files; every problem names the file and the key."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from bot.rules.schema import (
+    RULE_FILES,
+    CalendarPolicy,
+    ExpensePolicy,
+    LeavePolicy,
+    RoutingPolicy,
+)
+from bot.workcalendar import WorkCalendar
+
+
+class RuleError(Exception):
+    """A rule file is missing, unreadable or wrong. The bot refuses to start on one."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    expenses: ExpensePolicy
+    leave: LeavePolicy
+    calendar_policy: CalendarPolicy
+    routing: RoutingPolicy
+    version: str  # content hash of the rule files: recorded on every decision
+    calendar: WorkCalendar
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for p in loc:
+        if isinstance(p, int):
+            parts.append(f"[{p}]")
+        else:
+            parts.append(("." if parts else "") + str(p))
+    return "".join(parts) or "(top level)"
+
+
+def _model_fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys allowed where an unknown key was found, to suggest the one meant."""
+    current: Any = model
+    for part in loc:
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return []
+        current = field.annotation
+        args = getattr(current, "__args__", None)
+        if args:
+            current = next((a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or name for name, f in current.model_fields.items()]
+    return []
+
+
+def describe_validation_error(label: str, model: type[BaseModel], err: ValidationError) -> list[str]:
+    problems = []
+    for e in err.errors():
+        loc = tuple(e["loc"])
+        key = _dotted(loc)
+        if e["type"] == "extra_forbidden":
+            allowed = _model_fields_at(model, loc[:-1])
+            near = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+            hint = f" (did you mean '{near[0]}'?)" if near else ""
+            problems.append(f"{label}: unknown key '{key}'{hint}")
+        elif e["type"] == "missing":
+            problems.append(f"{label}: key '{key}' is missing")
+        else:
+            msg = str(e["msg"]).removeprefix("Value error, ")
+            shown = "" if e["type"].startswith("value_error") else f" (got {e.get('input')!r})"
+            problems.append(f"{label}: key '{key}': {msg}{shown}")
+    return problems
+
+
+def read_yaml(path: Path, label: str) -> tuple[Any, bytes]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RuleError([f"{label}: cannot be read ({exc.strerror})"]) from None
+    try:
+        return yaml.safe_load(raw.decode("utf-8")) or {}, raw
+    except UnicodeDecodeError:
+        raise RuleError([f"{label}: is not UTF-8 text"]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RuleError([f"{label}:{where}: invalid YAML: {problem}"]) from None
+
+
+def load_rules(knowledge_dir: str | Path) -> RuleSet:
+    """Read every rule file under `knowledge_dir/rules`, collecting all problems before failing."""
+    rules_dir = Path(knowledge_dir) / "rules"
+    if not rules_dir.is_dir():
+        raise RuleError([f"{rules_dir}: rule folder not found"])
+    problems: list[str] = []
+    parsed: dict[str, BaseModel] = {}
+    digest = hashlib.sha256()
+    present = {p.name for p in rules_dir.glob("*.y*ml")}
+    for name in sorted(present - RULE_FILES.keys()):
+        near = difflib.get_close_matches(name, list(RULE_FILES), n=1)
+        hint = f" (did you mean '{near[0]}'?)" if near else ""
+        problems.append(f"{rules_dir / name}: unknown rule file{hint}")
+    for name, model in RULE_FILES.items():
+        path = rules_dir / name
+        label = str(path)
+        if not path.exists():
+            problems.append(f"{label}: rule file is missing")
+            continue
+        try:
+            data, raw = read_yaml(path, label)
+        except RuleError as exc:
+            problems.extend(exc.problems)
+            continue
+        digest.update(name.encode() + b"\0" + raw + b"\0")
+        if not isinstance(data, dict):
+            problems.append(f"{label}: must be a mapping of keys to values")
+            continue
+        try:
+            parsed[name] = model.model_validate(data)
+        except ValidationError as exc:
+            problems.extend(describe_validation_error(label, model, exc))
+    if problems:
+        raise RuleError(problems)
+    cal_policy = parsed["calendar.yaml"]
+    assert isinstance(cal_policy, CalendarPolicy)
+    calendar = WorkCalendar(
+        workdays=cal_policy.workdays,
+        closures=[(c.from_, c.to) for c in cal_policy.closures],
+        company_holidays=cal_policy.company_holidays,
+        national_holidays=cal_policy.national_holidays,
+    )
+    return RuleSet(
+        expenses=parsed["expenses.yaml"],  # type: ignore[arg-type]
+        leave=parsed["leave.yaml"],  # type: ignore[arg-type]
+        calendar_policy=cal_policy,
+        routing=parsed["routing.yaml"],  # type: ignore[arg-type]
+        version=digest.hexdigest()[:12],
+        calendar=calendar,
+    )

@@ -1,0 +1,186 @@
+"""SQLite through sqlite-utils: one file, WAL mode, a versioned schema migrated at start.
+
+Every state change runs inside `Store.tx()` (BEGIN IMMEDIATE … COMMIT) together with its
+audit entry, so a crash can never leave a decision without its record or the reverse.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from bot.store import audit
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db["employees"].create(
+        {
+            "id": str, "name_ja": str, "name_en": str, "email": str, "locale": str, "team": str,
+            "manager_id": str, "roles": str, "delegate_id": str, "hire_date": str, "weekly_days": int,
+            "weekly_hours": float, "slack_user_id": str, "chatwork_account_id": str, "active": int,
+        },
+        pk="id",
+        not_null={"name_ja", "name_en", "email"},
+    )
+    db["employees"].create_index(["email"], unique=True)
+    db["employees"].create_index(["slack_user_id"])
+    db["employees"].create_index(["chatwork_account_id"])
+    db["requests"].create(
+        {
+            "id": int, "kind": str, "requester_id": str, "status": str, "details": str, "decision": str,
+            "ruleset_version": str, "version": int, "current_step": int, "created_at": str, "updated_at": str,
+            "submitted_on": str, "decided_by": str, "decided_at": str, "reason": str, "source": str,
+        },
+        pk="id",
+        not_null={"kind", "requester_id", "status", "details", "version"},
+        defaults={"version": 0},
+    )
+    db["requests"].create_index(["requester_id", "status"])
+    db["requests"].create_index(["status"])
+    db["approval_steps"].create(
+        {
+            "id": int, "request_id": int, "seq": int, "role": str, "approver_id": str, "original_approver_id": str,
+            "via": str, "status": str, "acted_by": str, "acted_at": str, "comment": str, "rule_ids": str,
+        },
+        pk="id",
+        foreign_keys=[("request_id", "requests", "id")],
+    )
+    db["approval_steps"].create_index(["request_id", "seq"], unique=True)
+    db["approval_steps"].create_index(["approver_id", "status"])
+    db["leave_ledger"].create(
+        {
+            "id": int, "employee_id": str, "entry": str, "date": str, "days": float, "hours": float,
+            "leave_type": str, "expires": str, "request_id": int, "void": int, "note": str, "created_at": str,
+        },
+        pk="id",
+        defaults={"void": 0, "hours": 0.0},
+    )
+    db["leave_ledger"].create_index(["employee_id", "leave_type", "date"])
+    db["leave_ledger"].create_index(["date"])
+    db["deliveries"].create({"key": str, "received_at": str}, pk="key")
+    db["audit_log"].create(
+        {
+            "id": int, "at": str, "actor": str, "action": str, "request_id": int, "data": str,
+            "prev_hash": str, "hash": str,
+        },
+        pk="id",
+        not_null={"at", "action", "prev_hash", "hash"},
+    )
+    db["audit_log"].create_index(["request_id"])
+    db["notifications"].create(
+        {
+            "id": int, "recipient_id": str, "event": str, "request_id": int, "data": str, "created_at": str,
+            "delivered_at": str,
+        },
+        pk="id",
+    )
+    db["notifications"].create_index(["recipient_id", "delivered_at"])
+    db["attachments"].create(
+        {
+            "id": int, "request_id": int, "name": str, "path": str, "sha256": str, "size": int,
+            "added_by": str, "added_at": str,
+        },
+        pk="id",
+    )
+    db["attachments"].create_index(["request_id"])
+
+
+# Append only: a released migration is never edited, a new one is added after it.
+MIGRATIONS: list[Migration] = [_v1]
+
+
+class Store:
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        self.db = sqlite_utils.Database(conn)
+        # One connection shared by threads; the lock keeps their transactions from interleaving.
+        self._lock = threading.RLock()
+        if self.path != ":memory:":
+            self.db.enable_wal()
+        self.db.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses no committed txn
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.migrate()
+
+    # -- schema ------------------------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> int:
+        """Bring the schema up to date; each migration commits with its version number."""
+        current = self.schema_version
+        if current > len(MIGRATIONS):
+            raise RuntimeError(
+                f"{self.path}: schema version {current} is newer than this program knows ({len(MIGRATIONS)}); "
+                "upgrade the bot"
+            )
+        for number, migration in enumerate(MIGRATIONS[current:], start=current + 1):
+            with self._lock, self.db.atomic():
+                migration(self.db)
+                self.db.execute(f"PRAGMA user_version = {number}")
+        return self.schema_version
+
+    # -- transactions ------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def tx(self) -> Iterator[sqlite_utils.Database]:
+        """One write transaction. Nested calls join the outer one."""
+        with self._lock:
+            conn = self.db.conn
+            if conn.in_transaction:
+                yield self.db
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        with self._lock:
+            return self.db.execute(sql, params)
+
+    def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.db.query(sql, params))
+
+    def audit(self, at: str, actor: str | None, action: str, request_id: int | None, data: dict[str, Any]) -> int:
+        """Append to the hash chain; must run inside `tx()` with the change it records."""
+        if not self.db.conn.in_transaction:
+            raise RuntimeError("audit entries are written inside the transaction of their change")
+        return audit.append(self.db, at, actor, action, request_id, data)
+
+    def verify_audit(self) -> audit.Verification:
+        with self._lock:
+            return audit.verify(self.db)
+
+    # -- deliveries --------------------------------------------------------------------------
+
+    def claim_delivery(self, key: str, at: str) -> bool:
+        """True the first time a delivery key is seen; a retry of the same delivery gets False."""
+        with self.tx():
+            cur = self.db.execute("INSERT OR IGNORE INTO deliveries (key, received_at) VALUES (?, ?)", (key, at))
+            return cur.rowcount == 1
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

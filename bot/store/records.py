@@ -1,0 +1,267 @@
+"""Reading and writing the core's records. Writes expect to run inside `Store.tx()`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from bot.leave_ledger import Grant, Usage
+from bot.models import DETAIL_TYPES, ApprovalStep, Decision, Employee, Request, Status
+from bot.store.db import Store, dumps
+
+# -- employees -------------------------------------------------------------------------------
+
+
+def save_employees(store: Store, employees: Sequence[Employee], at: str, actor: str | None, source: str) -> None:
+    """Replace the directory with `employees` (people missing from it are kept, made inactive)."""
+    with store.tx() as db:
+        incoming = {e.id for e in employees}
+        existing = {r[0] for r in db.execute("SELECT id FROM employees")}
+        gone = sorted(existing - incoming)
+        # Clear unique e-mails first so two people may swap addresses within one import.
+        db.execute("UPDATE employees SET email = 'tmp:' || id")
+        for e in employees:
+            row = e.to_row()
+            cols = ", ".join(row)
+            marks = ", ".join("?" for _ in row)
+            db.execute(f"INSERT OR REPLACE INTO employees ({cols}) VALUES ({marks})", tuple(row.values()))
+        for emp_id in gone:
+            db.execute("UPDATE employees SET active = 0, email = 'inactive:' || id WHERE id = ?", (emp_id,))
+        store.audit(at, actor, "directory.import", None,
+                    {"source": source, "count": len(employees), "deactivated": gone})
+
+
+def load_employees(store: Store) -> list[Employee]:
+    return [Employee.from_row(r) for r in store.query("SELECT * FROM employees ORDER BY id")]
+
+
+# -- requests --------------------------------------------------------------------------------
+
+
+def _request_from_row(row: dict[str, Any]) -> Request:
+    kind = row["kind"]
+    details = DETAIL_TYPES[kind].from_dict(json.loads(row["details"]))
+    decision = Decision.from_dict(json.loads(row["decision"])) if row["decision"] else None
+    return Request(
+        id=row["id"],
+        kind=kind,
+        requester_id=row["requester_id"],
+        details=details,
+        status=Status(row["status"]),
+        decision=decision,
+        version=row["version"],
+        current_step=row["current_step"],
+        created_at=row["created_at"] or "",
+        updated_at=row["updated_at"] or "",
+        submitted_on=dt.date.fromisoformat(row["submitted_on"]) if row["submitted_on"] else None,
+        decided_by=row["decided_by"],
+        decided_at=row["decided_at"],
+        reason=row["reason"],
+    )
+
+
+def insert_request(store: Store, req: Request, source: str | None = None) -> int:
+    cur = store.execute(
+        "INSERT INTO requests (kind, requester_id, status, details, decision, ruleset_version, version, "
+        "current_step, created_at, updated_at, submitted_on, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            req.kind, req.requester_id, req.status.value, dumps(req.details.to_dict()),
+            dumps(req.decision.to_dict()) if req.decision else None,
+            req.decision.ruleset_version if req.decision else None, req.version, req.current_step,
+            req.created_at, req.updated_at, req.submitted_on.isoformat() if req.submitted_on else None, source,
+        ),
+    )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+def update_request(store: Store, req: Request, expected_version: int) -> bool:
+    """Compare-and-set: writes only if nobody changed the request since `expected_version`."""
+    cur = store.execute(
+        "UPDATE requests SET status=?, details=?, decision=?, ruleset_version=?, version=?, current_step=?, "
+        "updated_at=?, submitted_on=?, decided_by=?, decided_at=?, reason=? WHERE id=? AND version=?",
+        (
+            req.status.value, dumps(req.details.to_dict()),
+            dumps(req.decision.to_dict()) if req.decision else None,
+            req.decision.ruleset_version if req.decision else None, req.version, req.current_step,
+            req.updated_at, req.submitted_on.isoformat() if req.submitted_on else None, req.decided_by,
+            req.decided_at, req.reason, req.id, expected_version,
+        ),
+    )
+    return cur.rowcount == 1
+
+
+def get_request(store: Store, request_id: int) -> Request | None:
+    rows = store.query("SELECT * FROM requests WHERE id = ?", (request_id,))
+    return _request_from_row(rows[0]) if rows else None
+
+
+def list_requests(
+    store: Store,
+    requester_id: str | None = None,
+    statuses: Iterable[Status] | None = None,
+    kind: str | None = None,
+    limit: int = 50,
+) -> list[Request]:
+    where, params = ["1=1"], []
+    if requester_id:
+        where.append("requester_id = ?")
+        params.append(requester_id)
+    if kind:
+        where.append("kind = ?")
+        params.append(kind)
+    if statuses is not None:
+        values = [s.value for s in statuses]
+        where.append(f"status IN ({','.join('?' for _ in values)})")
+        params.extend(values)
+    sql = f"SELECT * FROM requests WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?"
+    return [_request_from_row(r) for r in store.query(sql, (*params, limit))]
+
+
+# -- approval steps --------------------------------------------------------------------------
+
+
+def _step_from_row(row: dict[str, Any]) -> ApprovalStep:
+    return ApprovalStep(
+        id=row["id"], request_id=row["request_id"], seq=row["seq"], role=row["role"],
+        approver_id=row["approver_id"], status=row["status"], via=row["via"] or "",
+        original_approver_id=row["original_approver_id"], acted_by=row["acted_by"], acted_at=row["acted_at"],
+        comment=row["comment"], rule_ids=tuple(json.loads(row["rule_ids"] or "[]")),
+    )
+
+
+def replace_steps(store: Store, request_id: int, steps: Sequence[ApprovalStep]) -> None:
+    store.execute("DELETE FROM approval_steps WHERE request_id = ?", (request_id,))
+    for s in steps:
+        store.execute(
+            "INSERT INTO approval_steps (request_id, seq, role, approver_id, original_approver_id, via, status, "
+            "acted_by, acted_at, comment, rule_ids) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (request_id, s.seq, s.role, s.approver_id, s.original_approver_id, s.via, s.status, s.acted_by,
+             s.acted_at, s.comment, dumps(list(s.rule_ids))),
+        )
+
+
+def update_step(store: Store, step: ApprovalStep) -> None:
+    store.execute(
+        "UPDATE approval_steps SET approver_id=?, original_approver_id=?, via=?, status=?, acted_by=?, acted_at=?, "
+        "comment=? WHERE request_id=? AND seq=?",
+        (step.approver_id, step.original_approver_id, step.via, step.status, step.acted_by, step.acted_at,
+         step.comment, step.request_id, step.seq),
+    )
+
+
+def get_steps(store: Store, request_id: int) -> list[ApprovalStep]:
+    rows = store.query("SELECT * FROM approval_steps WHERE request_id = ? ORDER BY seq", (request_id,))
+    return [_step_from_row(r) for r in rows]
+
+
+def pending_for_approver(store: Store, approver_ids: Sequence[str]) -> list[int]:
+    if not approver_ids:
+        return []
+    marks = ",".join("?" for _ in approver_ids)
+    rows = store.query(
+        f"SELECT s.request_id FROM approval_steps s JOIN requests r ON r.id = s.request_id "
+        f"WHERE s.status = 'pending' AND s.approver_id IN ({marks}) AND r.status IN ('pending', 'escalated') "
+        "ORDER BY s.request_id",
+        tuple(approver_ids),
+    )
+    return [r["request_id"] for r in rows]
+
+
+# -- leave ledger ----------------------------------------------------------------------------
+
+
+def add_leave_entries(store: Store, employee_id: str, request_id: int | None, leave_type: str,
+                      entries: Sequence[Usage], at: str, note: str = "") -> None:
+    for u in entries:
+        store.execute(
+            "INSERT INTO leave_ledger (employee_id, entry, date, days, hours, leave_type, request_id, note, "
+            "created_at) VALUES (?, 'use', ?, ?, ?, ?, ?, ?, ?)",
+            (employee_id, u.date.isoformat(), u.days, u.hours, leave_type, request_id, note, at),
+        )
+
+
+def add_manual_grant(store: Store, employee_id: str, grant: Grant, at: str, note: str = "") -> None:
+    store.execute(
+        "INSERT INTO leave_ledger (employee_id, entry, date, days, leave_type, expires, note, created_at) "
+        "VALUES (?, 'grant', ?, ?, 'annual', ?, ?, ?)",
+        (employee_id, grant.date.isoformat(), grant.days, grant.expires.isoformat(), note, at),
+    )
+
+
+def void_leave_for_request(store: Store, request_id: int) -> int:
+    return store.execute("UPDATE leave_ledger SET void = 1 WHERE request_id = ? AND void = 0", (request_id,)).rowcount
+
+
+def leave_usages(store: Store, employee_id: str, leave_type: str = "annual") -> list[Usage]:
+    rows = store.query(
+        "SELECT date, days, hours, request_id FROM leave_ledger WHERE employee_id = ? AND entry = 'use' "
+        "AND leave_type = ? AND void = 0 ORDER BY date",
+        (employee_id, leave_type),
+    )
+    return [Usage(dt.date.fromisoformat(r["date"]), r["days"], r["hours"] or 0.0, r["request_id"]) for r in rows]
+
+
+def manual_grants(store: Store, employee_id: str) -> list[Grant]:
+    rows = store.query(
+        "SELECT date, days, expires FROM leave_ledger WHERE employee_id = ? AND entry = 'grant' AND void = 0",
+        (employee_id,),
+    )
+    return [Grant(dt.date.fromisoformat(r["date"]), r["days"], dt.date.fromisoformat(r["expires"]), "manual")
+            for r in rows]
+
+
+def absences(store: Store, employee_ids: Sequence[str], start: dt.date, end: dt.date,
+             full_days_only: bool = False) -> list[tuple[str, dt.date]]:
+    """Who is on approved leave on which day (any type), from the ledger."""
+    if not employee_ids:
+        return []
+    marks = ",".join("?" for _ in employee_ids)
+    extra = " AND days >= 1" if full_days_only else ""
+    rows = store.query(
+        f"SELECT DISTINCT employee_id, date FROM leave_ledger WHERE entry = 'use' AND void = 0 "
+        f"AND employee_id IN ({marks}) AND date BETWEEN ? AND ?{extra}",
+        (*employee_ids, start.isoformat(), end.isoformat()),
+    )
+    return [(r["employee_id"], dt.date.fromisoformat(r["date"])) for r in rows]
+
+
+# -- notifications ---------------------------------------------------------------------------
+
+
+def notify(store: Store, recipient_id: str, event: str, request_id: int | None, data: dict[str, Any],
+           at: str) -> None:
+    store.execute(
+        "INSERT INTO notifications (recipient_id, event, request_id, data, created_at) VALUES (?,?,?,?,?)",
+        (recipient_id, event, request_id, dumps(data), at),
+    )
+
+
+def undelivered(store: Store, recipient_id: str) -> list[dict[str, Any]]:
+    rows = store.query(
+        "SELECT * FROM notifications WHERE recipient_id = ? AND delivered_at IS NULL ORDER BY id", (recipient_id,)
+    )
+    for r in rows:
+        r["data"] = json.loads(r["data"] or "{}")
+    return rows
+
+
+def mark_delivered(store: Store, ids: Sequence[int], at: str) -> None:
+    with store.tx():
+        for i in ids:
+            store.execute("UPDATE notifications SET delivered_at = ? WHERE id = ?", (at, i))
+
+
+# -- attachments -----------------------------------------------------------------------------
+
+
+def add_attachment(store: Store, request_id: int, name: str, path: str, sha256: str, size: int,
+                   added_by: str, at: str) -> int:
+    cur = store.execute(
+        "INSERT INTO attachments (request_id, name, path, sha256, size, added_by, added_at) VALUES (?,?,?,?,?,?,?)",
+        (request_id, name, path, sha256, size, added_by, at),
+    )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
