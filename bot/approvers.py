@@ -66,8 +66,14 @@ def pick_for_day(
 
 def _replace(step: ApprovalStep, approver_id: str, via: str, original: str) -> ApprovalStep:
     return ApprovalStep(
-        request_id=step.request_id, seq=step.seq, role=step.role, approver_id=approver_id, status=step.status,
-        via=via, original_approver_id=original, rule_ids=step.rule_ids,
+        request_id=step.request_id,
+        seq=step.seq,
+        role=step.role,
+        approver_id=approver_id,
+        status=step.status,
+        via=via,
+        original_approver_id=original,
+        rule_ids=step.rule_ids,
     )
 
 
@@ -95,8 +101,13 @@ def resolve_chain(
             status = "skipped"  # the same person already approves an earlier step
         step = ApprovalStep(request_id, seq, spec.role, person.id, status=status, via=via, rule_ids=spec.rule_ids)
         if status == "waiting" and not steps_pending(steps):
-            step = pick_for_day(ApprovalStep(request_id, seq, spec.role, person.id, status="pending", via=via,
-                                             rule_ids=spec.rule_ids), requester, directory, day, on_leave)
+            step = pick_for_day(
+                ApprovalStep(request_id, seq, spec.role, person.id, status="pending", via=via, rule_ids=spec.rule_ids),
+                requester,
+                directory,
+                day,
+                on_leave,
+            )
         taken.add(step.approver_id or person.id)
         steps.append(step)
     return steps

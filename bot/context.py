@@ -42,10 +42,12 @@ class ContextBuilder:
         exclude_request_id: int | None = None,
     ) -> DecisionContext:
         if isinstance(details, ExpenseClaim):
-            return DecisionContext(today, requester, self.rules, prior_claims=self._prior_claims(
-                requester, details, exclude_request_id))
-        return DecisionContext(today, requester, self.rules, leave=self.leave_facts(
-            requester, details, exclude_request_id))
+            return DecisionContext(
+                today, requester, self.rules, prior_claims=self._prior_claims(requester, details, exclude_request_id)
+            )
+        return DecisionContext(
+            today, requester, self.rules, leave=self.leave_facts(requester, details, exclude_request_id)
+        )
 
     def _prior_claims(self, requester: Employee, claim: ExpenseClaim, exclude: int | None) -> tuple[PriorClaim, ...]:
         rows = self.store.query(
@@ -73,8 +75,9 @@ class ContextBuilder:
         policy = self.rules.leave
         annual = records.leave_usages(self.store, requester.id, "annual")
         annual += self.open_leave_usages(requester.id, "annual", exclude)
-        balance = compute_balance(requester, annual, req.start, policy.annual,
-                                  records.manual_grants(self.store, requester.id))
+        balance = compute_balance(
+            requester, annual, req.start, policy.annual, records.manual_grants(self.store, requester.id)
+        )
         year_start, year_end = dt.date(req.start.year, 1, 1), dt.date(req.start.year, 12, 31)
         sick = records.leave_usages(self.store, requester.id, "sick")
         sick += self.open_leave_usages(requester.id, "sick", exclude)

@@ -114,9 +114,7 @@ def _email(value: Any) -> str:
 def _slack_id(value: Any) -> str:
     text = _text(value)
     if not _SLACK_ID.match(text):
-        raise _Bad(
-            f"{_show(text)} is not a Slack member ID (like U0123ABCD; in Slack: profile → ⋮ → Copy member ID)"
-        )
+        raise _Bad(f"{_show(text)} is not a Slack member ID (like U0123ABCD; in Slack: profile → ⋮ → Copy member ID)")
     return text
 
 
@@ -293,9 +291,7 @@ def _decode(path: Path) -> str:
         hint = "save it as UTF-8"
         if path.suffix.lower() == ".csv":
             hint = "in Excel save it as 'CSV UTF-8' (plain 'CSV' is Shift_JIS)"
-        raise DirectoryError(
-            [f"{path.name}: not UTF-8 text (bad byte at offset {exc.start}); {hint}"]
-        ) from None
+        raise DirectoryError([f"{path.name}: not UTF-8 text (bad byte at offset {exc.start}); {hint}"]) from None
 
 
 def _read_csv(path: Path) -> list[_Record]:

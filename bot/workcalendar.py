@@ -36,11 +36,8 @@ class WorkCalendar:
 
     def in_closure(self, day: dt.date) -> bool:
         md = (day.month, day.day)
-        for start, end in self.closures:
-            # A closure such as 12-29..01-03 wraps the year end.
-            if (start <= md <= end) if start <= end else (md >= start or md <= end):
-                return True
-        return False
+        # A closure such as 12-29..01-03 wraps the year end.
+        return any((start <= md <= end) if start <= end else (md >= start or md <= end) for start, end in self.closures)
 
     def holiday_name(self, day: dt.date) -> str | None:
         if not self.national_holidays:

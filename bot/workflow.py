@@ -102,8 +102,9 @@ class Workflow:
             # Inside our IMMEDIATE transaction this means a stale read: let the caller report it.
             raise TransitionError(f"request #{old.id} changed meanwhile")
 
-    def decide_for(self, requester: Employee, details: Details, today: dt.date,
-                   exclude_request_id: int | None = None) -> Decision:
+    def decide_for(
+        self, requester: Employee, details: Details, today: dt.date, exclude_request_id: int | None = None
+    ) -> Decision:
         return decide(details, self.context.build(requester, details, today, exclude_request_id))
 
     # -- submit ------------------------------------------------------------------------------
@@ -113,12 +114,25 @@ class Workflow:
         with self.store.tx():
             decision = self.decide_for(requester, details, today)
             req = Request(
-                id=None, kind=details.kind, requester_id=requester.id, details=details, status=Status.SUBMITTED,
-                decision=decision, version=1, created_at=at, updated_at=at, submitted_on=today,
+                id=None,
+                kind=details.kind,
+                requester_id=requester.id,
+                details=details,
+                status=Status.SUBMITTED,
+                decision=decision,
+                version=1,
+                created_at=at,
+                updated_at=at,
+                submitted_on=today,
             )
             req = replace(req, id=records.insert_request(self.store, req, source))
-            self.store.audit(at, requester.id, "request.submitted", req.id,
-                             {"kind": req.kind, "details": details.to_dict(), "source": source})
+            self.store.audit(
+                at,
+                requester.id,
+                "request.submitted",
+                req.id,
+                {"kind": req.kind, "details": details.to_dict(), "source": source},
+            )
             req = self._apply(req, decision, requester, at, today)
         return Result(True, req.status.value, req)
 
@@ -152,14 +166,16 @@ class Workflow:
             records.replace_steps(self.store, req.id, [])
             self.store.audit(at, "rules", "request.needs_info", req.id, audit)
             return new
-        steps = resolve_chain(decision.chain, requester, self.directory, self.rules.routing.fallback_roles,
-                              today, self.on_leave, req.id)
+        steps = resolve_chain(
+            decision.chain, requester, self.directory, self.rules.routing.fallback_roles, today, self.on_leave, req.id
+        )
         current = next(s for s in steps if s.status == "pending")
         new = self._move(req, Status.PENDING, at, decision=decision, current_step=current.seq)
         self._save(req, new)
         records.replace_steps(self.store, req.id, steps)
-        audit["chain"] = [{"seq": s.seq, "role": s.role, "approver": s.approver_id, "via": s.via,
-                           "status": s.status} for s in steps]
+        audit["chain"] = [
+            {"seq": s.seq, "role": s.role, "approver": s.approver_id, "via": s.via, "status": s.status} for s in steps
+        ]
         self.store.audit(at, "rules", "request.pending", req.id, audit)
         records.notify(self.store, current.approver_id or "", "approval_needed", req.id, {"seq": current.seq}, at)
         return new
@@ -206,8 +222,16 @@ class Workflow:
                 return Result(False, "not_editable", req, {"status": req.status.value})
             if type(details) is not type(req.details):
                 return Result(False, "not_editable", req, {"status": req.status.value})
-            resubmitted = self._move(req, Status.SUBMITTED, at, details=details, submitted_on=today,
-                                     reason=None, decided_by=None, decided_at=None)
+            resubmitted = self._move(
+                req,
+                Status.SUBMITTED,
+                at,
+                details=details,
+                submitted_on=today,
+                reason=None,
+                decided_by=None,
+                decided_at=None,
+            )
             self._save(req, resubmitted)
             self.store.audit(at, actor.id, f"request.{action}", req.id, {"details": details.to_dict()})
             decision = self.decide_for(actor, details, today, req.id)
@@ -236,8 +260,10 @@ class Workflow:
             req = records.get_request(self.store, request_id)
             if req is None:
                 return Result(False, "not_found", data={"id": request_id})
-            if expected_version is not None and req.version != expected_version and (
-                req.status in FINAL_STATUSES or req.status is Status.NEEDS_INFO
+            if (
+                expected_version is not None
+                and req.version != expected_version
+                and (req.status in FINAL_STATUSES or req.status is Status.NEEDS_INFO)
             ):
                 return self._already(req)
             if action in APPROVER_ACTIONS:
@@ -250,10 +276,18 @@ class Workflow:
 
     def _already(self, req: Request) -> Result:
         who = self.directory.get(req.decided_by) if req.decided_by else None
-        return Result(False, "already_decided", req, {
-            "status": req.status.value, "by": req.decided_by, "by_name_ja": who.name_ja if who else None,
-            "by_name_en": who.name_en if who else None, "at": req.decided_at,
-        })
+        return Result(
+            False,
+            "already_decided",
+            req,
+            {
+                "status": req.status.value,
+                "by": req.decided_by,
+                "by_name_ja": who.name_ja if who else None,
+                "by_name_en": who.name_en if who else None,
+                "at": req.decided_at,
+            },
+        )
 
     def current_step(self, req: Request) -> ApprovalStep | None:
         if req.id is None or req.current_step is None:
@@ -269,8 +303,9 @@ class Workflow:
         approver = self.directory.get(step.approver_id) if step.approver_id else None
         return bool(approver and approver.delegate_id == actor.id)
 
-    def _decide_step(self, req: Request, actor: Employee, action: str, reason: str | None, at: str,
-                     today: dt.date) -> Result:
+    def _decide_step(
+        self, req: Request, actor: Employee, action: str, reason: str | None, at: str, today: dt.date
+    ) -> Result:
         assert req.id is not None
         if req.status not in (Status.PENDING, Status.ESCALATED):
             return self._already(req)
@@ -279,32 +314,48 @@ class Workflow:
         step = self.current_step(req)
         if step is None or not self.may_decide(req, actor):
             approver = self.directory.get(step.approver_id) if step and step.approver_id else None
-            return Result(False, "not_approver", req, {
-                "approver": approver.id if approver else None,
-                "approver_name_ja": approver.name_ja if approver else None,
-                "approver_name_en": approver.name_en if approver else None,
-            })
+            return Result(
+                False,
+                "not_approver",
+                req,
+                {
+                    "approver": approver.id if approver else None,
+                    "approver_name_ja": approver.name_ja if approver else None,
+                    "approver_name_en": approver.name_en if approver else None,
+                },
+            )
         if action != "approve" and not (reason and reason.strip()):
             return Result(False, "reason_required", req, {"action": action})
         on_behalf = actor.id != step.approver_id
-        audit = {"seq": step.seq, "role": step.role, "reason": reason, "on_behalf_of": step.approver_id
-                 if on_behalf else None}
+        audit = {
+            "seq": step.seq,
+            "role": step.role,
+            "reason": reason,
+            "on_behalf_of": step.approver_id if on_behalf else None,
+        }
         if action == "approve":
             done = replace(step, status="approved", acted_by=actor.id, acted_at=at, comment=reason)
             records.update_step(self.store, done)
             following = [s for s in records.get_steps(self.store, req.id) if s.seq > step.seq and s.status == "waiting"]
             if following:
                 requester = self.directory.require(req.requester_id)
-                nxt = pick_for_day(replace(following[0], status="pending"), requester, self.directory, today,
-                                   self.on_leave)
+                nxt = pick_for_day(
+                    replace(following[0], status="pending"), requester, self.directory, today, self.on_leave
+                )
                 records.update_step(self.store, nxt)
                 new = self._move(req, req.status, at, current_step=nxt.seq)
                 self._save(req, new)
-                self.store.audit(at, actor.id, "request.step_approved", req.id,
-                                 {**audit, "next": nxt.seq, "next_approver": nxt.approver_id})
+                self.store.audit(
+                    at,
+                    actor.id,
+                    "request.step_approved",
+                    req.id,
+                    {**audit, "next": nxt.seq, "next_approver": nxt.approver_id},
+                )
                 records.notify(self.store, nxt.approver_id or "", "approval_needed", req.id, {"seq": nxt.seq}, at)
-                records.notify(self.store, req.requester_id, "step_approved", req.id,
-                               {"by": actor.id, "next": nxt.approver_id}, at)
+                records.notify(
+                    self.store, req.requester_id, "step_approved", req.id, {"by": actor.id, "next": nxt.approver_id}, at
+                )
                 return Result(True, "advanced", new, {"next": nxt.approver_id})
             new = self._move(req, Status.APPROVED, at, decided_by=actor.id, decided_at=at, current_step=None)
             self._save(req, new)
@@ -313,18 +364,22 @@ class Workflow:
             records.notify(self.store, req.requester_id, "decided", req.id, {"by": actor.id}, at)
             return Result(True, "approved", new)
         if action == "reject":
-            records.update_step(self.store, replace(step, status="rejected", acted_by=actor.id, acted_at=at,
-                                                    comment=reason))
-            new = self._move(req, Status.REJECTED, at, decided_by=actor.id, decided_at=at, reason=reason,
-                             current_step=None)
+            records.update_step(
+                self.store, replace(step, status="rejected", acted_by=actor.id, acted_at=at, comment=reason)
+            )
+            new = self._move(
+                req, Status.REJECTED, at, decided_by=actor.id, decided_at=at, reason=reason, current_step=None
+            )
             self._save(req, new)
             self.store.audit(at, actor.id, "request.rejected", req.id, audit)
             records.notify(self.store, req.requester_id, "decided", req.id, {"by": actor.id}, at)
             return Result(True, "rejected", new)
-        records.update_step(self.store, replace(step, status="changes_requested", acted_by=actor.id, acted_at=at,
-                                                comment=reason))
-        new = self._move(req, Status.NEEDS_INFO, at, decided_by=actor.id, decided_at=at, reason=reason,
-                         current_step=None)
+        records.update_step(
+            self.store, replace(step, status="changes_requested", acted_by=actor.id, acted_at=at, comment=reason)
+        )
+        new = self._move(
+            req, Status.NEEDS_INFO, at, decided_by=actor.id, decided_at=at, reason=reason, current_step=None
+        )
         self._save(req, new)
         self.store.audit(at, actor.id, "request.changes_requested", req.id, audit)
         records.notify(self.store, req.requester_id, "changes_requested", req.id, {"by": actor.id}, at)
@@ -341,8 +396,9 @@ class Workflow:
             if not isinstance(req.details, LeaveRequest) or started:
                 return Result(False, "cannot_cancel", req, {"status": req.status.value})
         step = self.current_step(req) if req.status in (Status.PENDING, Status.ESCALATED) else None
-        new = self._move(req, Status.CANCELLED, at, decided_by=actor.id, decided_at=at, reason=reason,
-                         current_step=None)
+        new = self._move(
+            req, Status.CANCELLED, at, decided_by=actor.id, decided_at=at, reason=reason, current_step=None
+        )
         self._save(req, new)
         voided = records.void_leave_for_request(self.store, req.id)
         self.store.audit(at, actor.id, "request.cancelled", req.id, {"reason": reason, "ledger_rows_voided": voided})
@@ -373,8 +429,14 @@ class Workflow:
         if actor.id != req.requester_id:
             return Result(False, "not_yours", req)
         details = req.details
-        block = next((f for f in (req.decision.findings if req.decision else ()) if f.rule_id == "L5"
-                      and f.severity is Severity.BLOCK), None)
+        block = next(
+            (
+                f
+                for f in (req.decision.findings if req.decision else ())
+                if f.rule_id == "L5" and f.severity is Severity.BLOCK
+            ),
+            None,
+        )
         if req.status is not Status.NEEDS_INFO or not isinstance(details, LeaveRequest) or block is None:
             return Result(False, "nothing_to_confirm", req)
         shortfall = float(block.data.get("shortfall", 0.0))
@@ -384,7 +446,7 @@ class Workflow:
 
     def escalate(self, request_id: int, reason: str = "timeout") -> Result:
         """Move a stalled step one level up the line (a clock tick calls this)."""
-        at, today = self._now()
+        at, _ = self._now()
         with self.store.tx():
             req = records.get_request(self.store, request_id)
             if req is None or req.status not in (Status.PENDING, Status.ESCALATED):
@@ -394,12 +456,21 @@ class Workflow:
             upper = self.directory.get(approver.manager_id) if approver and approver.manager_id else None
             if step is None or upper is None or upper.id == req.requester_id:
                 return Result(False, "no_one_above", req)
-            moved = replace(step, approver_id=upper.id, via="escalation",
-                            original_approver_id=step.original_approver_id or step.approver_id)
+            moved = replace(
+                step,
+                approver_id=upper.id,
+                via="escalation",
+                original_approver_id=step.original_approver_id or step.approver_id,
+            )
             records.update_step(self.store, moved)
             new = self._move(req, Status.ESCALATED, at)
             self._save(req, new)
-            self.store.audit(at, "scheduler", "request.escalated", req.id,
-                             {"seq": step.seq, "from": step.approver_id, "to": upper.id, "reason": reason})
+            self.store.audit(
+                at,
+                "scheduler",
+                "request.escalated",
+                req.id,
+                {"seq": step.seq, "from": step.approver_id, "to": upper.id, "reason": reason},
+            )
             records.notify(self.store, upper.id, "approval_needed", req.id, {"seq": step.seq, "escalated": True}, at)
         return Result(True, "escalated", new)

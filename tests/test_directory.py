@@ -164,9 +164,7 @@ def test_csv_counts_rows_as_a_spreadsheet_does_even_after_a_blank_line(tmp_path:
         + "b02,林,Hayashi,x,,,,,,,,2020-04-01,,,\n",
     )
 
-    assert problems_of(path) == [
-        "staff.csv row 4, column 'email': 'x' is not an e-mail address (name@example.com)"
-    ]
+    assert problems_of(path) == ["staff.csv row 4, column 'email': 'x' is not an e-mail address (name@example.com)"]
 
 
 def test_csv_saved_as_shift_jis_gets_a_hint(tmp_path: Path) -> None:
@@ -220,14 +218,11 @@ def test_unknown_manager_and_delegate(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         "org.yaml",
-        "employees:\n"
-        + yaml_person("e001")
-        + yaml_person("e002", manager="e099", delegate="nobody@example.jp"),
+        "employees:\n" + yaml_person("e001") + yaml_person("e002", manager="e099", delegate="nobody@example.jp"),
     )
 
     assert problems_of(path) == [
-        "org.yaml employees[1] (id e002), key 'manager': 'e099' is not the id or e-mail "
-        "of anyone in this file",
+        "org.yaml employees[1] (id e002), key 'manager': 'e099' is not the id or e-mail of anyone in this file",
         "org.yaml employees[1] (id e002), key 'delegate': 'nobody@example.jp' is not the id or e-mail "
         "of anyone in this file",
     ]
@@ -259,8 +254,7 @@ def test_manager_cycle_is_reported_once_with_the_loop(tmp_path: Path) -> None:
     )
 
     assert problems_of(path) == [
-        "org.yaml employees[1] (id e002), key 'manager': "
-        "managers go round in a loop: e002 → e003 → e004 → e002"
+        "org.yaml employees[1] (id e002), key 'manager': managers go round in a loop: e002 → e003 → e004 → e002"
     ]
 
 
@@ -274,9 +268,7 @@ def test_two_person_manager_cycle(tmp_path: Path) -> None:
         + "b02,林,Hayashi,hayashi@example.jp,,,,,kimura@example.jp,,,2020-04-01,,,\n",
     )
 
-    assert problems_of(path) == [
-        "org.csv row 2, column 'manager': managers go round in a loop: b01 → b02 → b01"
-    ]
+    assert problems_of(path) == ["org.csv row 2, column 'manager': managers go round in a loop: b01 → b02 → b01"]
 
 
 # -- YAML ----------------------------------------------------------------------------------------
@@ -295,8 +287,7 @@ def test_yaml_problems_name_the_entry_its_id_and_the_key(tmp_path: Path) -> None
 
     assert problems_of(path) == [
         "org.yaml employees[2] (id e003), key 'locale': 'fr' is not one of ja, en",
-        "org.yaml employees[2] (id e003), key 'weekly_hours': "
-        "'abc' is not a number of hours above 0 and at most 80",
+        "org.yaml employees[2] (id e003), key 'weekly_hours': 'abc' is not a number of hours above 0 and at most 80",
         "org.yaml employees[2] (id e003), key 'hire_dat': not a known key (did you mean 'hire_date'?)",
         "org.yaml employees[3] (id e004), key 'hire_date': '2024-13-01' is not a date (YYYY-MM-DD)",
     ]
@@ -310,8 +301,7 @@ def test_yaml_missing_keys_and_a_numeric_id(tmp_path: Path) -> None:
     )
 
     assert problems_of(path) == [
-        "org.yml employees[0], key 'id': "
-        '7 is a number, not text; put it in quotes ("...") to keep it exactly',
+        "org.yml employees[0], key 'id': 7 is a number, not text; put it in quotes (\"...\") to keep it exactly",
         "org.yml employees[0], key 'email': required, but empty",
         "org.yml employees[0], key 'hire_date': required, but missing",
     ]
@@ -344,9 +334,7 @@ def test_yaml_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
 
 
 def test_yaml_key_given_twice_is_an_error_not_a_silent_overwrite(tmp_path: Path) -> None:
-    path = write(
-        tmp_path, "org.yaml", "employees:\n" + yaml_person("e001") + "    email: second@example.jp\n"
-    )
+    path = write(tmp_path, "org.yaml", "employees:\n" + yaml_person("e001") + "    email: second@example.jp\n")
 
     [problem] = problems_of(path)
 
@@ -358,8 +346,7 @@ def test_yaml_without_employees_list(tmp_path: Path) -> None:
 
     assert problems_of(path) == [
         "org.yaml: top-level key 'employee': not a known key (did you mean 'employees'?)",
-        "org.yaml: no 'employees:' list; "
-        "expected a mapping with an 'employees:' list (see knowledge/org.yaml)",
+        "org.yaml: no 'employees:' list; expected a mapping with an 'employees:' list (see knowledge/org.yaml)",
     ]
 
 

@@ -167,20 +167,24 @@ def decide_expense(claim: ExpenseClaim, ctx: DecisionContext) -> Decision:
     if not claim.receipts and not exempt and (amount_yen is None or amount_yen >= threshold):
         d.add(
             finding(
-                "E2", Severity.BLOCK, "E2.receipt", {"threshold": threshold, "amount": amount_yen},
+                "E2",
+                Severity.BLOCK,
+                "E2.receipt",
+                {"threshold": threshold, "amount": amount_yen},
                 threshold=yen(threshold),
             )
         )
 
     # E3: qualified-invoice registration number; a warning for finance, never a block.
     inv = p.invoice_number
-    if amount_yen is not None and amount_yen >= inv.required_from_yen and not (
-        public and inv.exempt_public_transport
-    ):
+    if amount_yen is not None and amount_yen >= inv.required_from_yen and not (public and inv.exempt_public_transport):
         if not claim.invoice_number:
             d.add(
                 finding(
-                    "E3", Severity.WARNING, "E3.missing", {"threshold": inv.required_from_yen},
+                    "E3",
+                    Severity.WARNING,
+                    "E3.missing",
+                    {"threshold": inv.required_from_yen},
                     threshold=yen(inv.required_from_yen),
                 )
             )
@@ -189,7 +193,10 @@ def decide_expense(claim: ExpenseClaim, ctx: DecisionContext) -> Decision:
             if number is None or not invoice_check_digit_ok(number):
                 d.add(
                     finding(
-                        "E3", Severity.WARNING, "E3.invalid", {"number": claim.invoice_number},
+                        "E3",
+                        Severity.WARNING,
+                        "E3.invalid",
+                        {"number": claim.invoice_number},
                         number=claim.invoice_number,
                     )
                 )
@@ -207,8 +214,12 @@ def decide_expense(claim: ExpenseClaim, ctx: DecisionContext) -> Decision:
             if per_person > ent.finance_per_person_over_yen:
                 d.add(
                     finding(
-                        "E4", Severity.WARNING, "E4.finance", data,
-                        per_person=yen(per_person), threshold=yen(ent.finance_per_person_over_yen),
+                        "E4",
+                        Severity.WARNING,
+                        "E4.finance",
+                        data,
+                        per_person=yen(per_person),
+                        threshold=yen(ent.finance_per_person_over_yen),
                     )
                 )
                 d.route("finance", "E4")
@@ -239,8 +250,12 @@ def decide_expense(claim: ExpenseClaim, ctx: DecisionContext) -> Decision:
     if auto:
         d.add(
             finding(
-                "E5", Severity.INFO, "E5.auto", {"limit": auto_limit, "category": claim.category},
-                category=category, limit=yen(auto_limit or 0),
+                "E5",
+                Severity.INFO,
+                "E5.auto",
+                {"limit": auto_limit, "category": claim.category},
+                category=category,
+                limit=yen(auto_limit or 0),
             )
         )
     else:
@@ -250,8 +265,15 @@ def decide_expense(claim: ExpenseClaim, ctx: DecisionContext) -> Decision:
         d.add(finding("E6", Severity.INFO, "E6.manager"))
         if amount_yen is not None and amount_yen > r.finance_over_yen:
             d.route("finance", "E6")
-            d.add(finding("E6", Severity.INFO, "E6.finance_amount", {"threshold": r.finance_over_yen},
-                          threshold=yen(r.finance_over_yen)))
+            d.add(
+                finding(
+                    "E6",
+                    Severity.INFO,
+                    "E6.finance_amount",
+                    {"threshold": r.finance_over_yen},
+                    threshold=yen(r.finance_over_yen),
+                )
+            )
         elif claim.category in r.finance_categories:
             d.route("finance", "E6")
             d.add(finding("E6", Severity.INFO, "E6.finance_category", {"category": claim.category}, category=category))
@@ -312,8 +334,12 @@ def decide_leave(req: LeaveRequest, ctx: DecisionContext) -> Decision:
         shown = ", ".join(f"{s.month}/{s.day}" for s in skipped[:6]) + ("…" if len(skipped) > 6 else "")
         d.add(
             finding(
-                "L10", Severity.INFO, "L10.skipped", {"skipped": [s.isoformat() for s in skipped]},
-                count=len(skipped), dates=shown,
+                "L10",
+                Severity.INFO,
+                "L10.skipped",
+                {"skipped": [s.isoformat() for s in skipped]},
+                count=len(skipped),
+                dates=shown,
             )
         )
     amount = leave_amount_days(req, working, lp.hours_per_day)
@@ -326,8 +352,13 @@ def decide_leave(req: LeaveRequest, ctx: DecisionContext) -> Decision:
         if (req.hours or 0) > left + EPS:
             d.add(
                 finding(
-                    "L2", Severity.REJECT, "L2.hourly_cap", {"cap": cap, "left": left, "hours": req.hours},
-                    cap=cap, left=days(left), hours=req.hours,
+                    "L2",
+                    Severity.REJECT,
+                    "L2.hourly_cap",
+                    {"cap": cap, "left": left, "hours": req.hours},
+                    cap=cap,
+                    left=days(left),
+                    hours=req.hours,
                 )
             )
 
@@ -341,9 +372,13 @@ def decide_leave(req: LeaveRequest, ctx: DecisionContext) -> Decision:
             notice_ok = False
             d.add(
                 finding(
-                    "L3", Severity.WARNING, "L3.short_notice",
+                    "L3",
+                    Severity.WARNING,
+                    "L3.short_notice",
                     {"required": required, "earliest": earliest.isoformat(), "days": n_days},
-                    days=n_days, required=required, earliest=earliest.isoformat(),
+                    days=n_days,
+                    required=required,
+                    earliest=earliest.isoformat(),
                 )
             )
             d.route("manager", "L3")
@@ -359,8 +394,13 @@ def decide_leave(req: LeaveRequest, ctx: DecisionContext) -> Decision:
             over = amount - left
             d.add(
                 finding(
-                    "L7", Severity.WARNING, "L7.over", {"paid_left": left, "over": over},
-                    paid=days(lp.sick.paid_days_per_year), left=days(left), over=days(over),
+                    "L7",
+                    Severity.WARNING,
+                    "L7.over",
+                    {"paid_left": left, "over": over},
+                    paid=days(lp.sick.paid_days_per_year),
+                    left=days(left),
+                    over=days(over),
                 )
             )
         for role in lp.sick.approvers:
@@ -388,24 +428,40 @@ def _annual(
     facts = ctx.leave
     if facts.balance_days <= EPS and facts.first_grant and facts.first_grant > working[0]:
         d.add(
-            finding("L1", Severity.INFO, "L1.no_grant", {"first_grant": facts.first_grant.isoformat()},
-                    first_grant=facts.first_grant.isoformat())
+            finding(
+                "L1",
+                Severity.INFO,
+                "L1.no_grant",
+                {"first_grant": facts.first_grant.isoformat()},
+                first_grant=facts.first_grant.isoformat(),
+            )
         )
     balance_ok = True
     shortfall = amount - facts.balance_days
     if shortfall > EPS:
         balance_ok = False
         if req.unpaid_days + EPS >= shortfall:
-            d.add(finding("L5", Severity.INFO, "L5.unpaid_confirmed", {"unpaid": req.unpaid_days},
-                          days=days(req.unpaid_days)))
+            d.add(
+                finding(
+                    "L5", Severity.INFO, "L5.unpaid_confirmed", {"unpaid": req.unpaid_days}, days=days(req.unpaid_days)
+                )
+            )
             d.route("manager", "L5")
         else:
             d.add(
                 finding(
-                    "L5", Severity.BLOCK, "L5.short",
-                    {"balance": facts.balance_days, "needed": amount, "shortfall": shortfall,
-                     "offer_unpaid": lp.insufficient_balance.offer_unpaid},
-                    balance=days(facts.balance_days), needed=days(amount), shortfall=days(shortfall),
+                    "L5",
+                    Severity.BLOCK,
+                    "L5.short",
+                    {
+                        "balance": facts.balance_days,
+                        "needed": amount,
+                        "shortfall": shortfall,
+                        "offer_unpaid": lp.insufficient_balance.offer_unpaid,
+                    },
+                    balance=days(facts.balance_days),
+                    needed=days(amount),
+                    shortfall=days(shortfall),
                 )
             )
 
@@ -418,9 +474,13 @@ def _annual(
                 team_ok = False
                 d.add(
                     finding(
-                        "L4", Severity.WARNING, "L4.team",
+                        "L4",
+                        Severity.WARNING,
+                        "L4.team",
                         {"date": day.isoformat(), "absent": absent, "size": facts.team_size},
-                        date=day.isoformat(), absent=absent, size=facts.team_size,
+                        date=day.isoformat(),
+                        absent=absent,
+                        size=facts.team_size,
                     )
                 )
                 d.route("manager", "L4")
@@ -447,22 +507,35 @@ def _special(req: LeaveRequest, ctx: DecisionContext, d: _Draft, amount: float) 
         listing_ja = ", ".join(f"{k} ({r.ja})" for k, r in sp.reasons.items())
         listing_en = ", ".join(f"{k} ({r.en})" for k, r in sp.reasons.items())
         d.add(
-            finding("L6", Severity.BLOCK, "L6.reason", {"reasons": list(sp.reasons)},
-                    reasons={"ja": listing_ja, "en": listing_en})
+            finding(
+                "L6",
+                Severity.BLOCK,
+                "L6.reason",
+                {"reasons": list(sp.reasons)},
+                reasons={"ja": listing_ja, "en": listing_en},
+            )
         )
         return
     label = {"ja": reason.ja, "en": reason.en}
     if amount > reason.days + EPS:
         d.add(
             finding(
-                "L6", Severity.WARNING, "L6.over", {"entitled": reason.days, "over": amount - reason.days},
-                reason=label, entitled=days(reason.days), over=days(amount - reason.days),
+                "L6",
+                Severity.WARNING,
+                "L6.over",
+                {"entitled": reason.days, "over": amount - reason.days},
+                reason=label,
+                entitled=days(reason.days),
+                over=days(amount - reason.days),
             )
         )
     for role in sp.approvers:
         d.route(role, "L6")
-    d.add(finding("L6", Severity.INFO, "L6.route", {"reason": req.special_reason}, reason=label,
-                  entitled=days(reason.days)))
+    d.add(
+        finding(
+            "L6", Severity.INFO, "L6.route", {"reason": req.special_reason}, reason=label, entitled=days(reason.days)
+        )
+    )
 
 
 def _compensatory(req: LeaveRequest, ctx: DecisionContext, d: _Draft) -> None:

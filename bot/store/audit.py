@@ -15,14 +15,16 @@ import sqlite_utils
 GENESIS = "0" * 64
 
 
-def entry_hash(prev_hash: str, entry_id: int, at: str, actor: str | None, action: str,
-               request_id: int | None, data: str) -> str:
+def entry_hash(
+    prev_hash: str, entry_id: int, at: str, actor: str | None, action: str, request_id: int | None, data: str
+) -> str:
     payload = json.dumps([prev_hash, entry_id, at, actor, action, request_id, data], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def append(db: sqlite_utils.Database, at: str, actor: str | None, action: str, request_id: int | None,
-           data: dict[str, Any]) -> int:
+def append(
+    db: sqlite_utils.Database, at: str, actor: str | None, action: str, request_id: int | None, data: dict[str, Any]
+) -> int:
     row = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     prev_id, prev_hash = (row[0], row[1]) if row else (0, GENESIS)
     entry_id = prev_id + 1

@@ -24,9 +24,21 @@ Migration = Callable[[sqlite_utils.Database], None]
 def _v1(db: sqlite_utils.Database) -> None:
     db["employees"].create(
         {
-            "id": str, "name_ja": str, "name_en": str, "email": str, "locale": str, "team": str,
-            "manager_id": str, "roles": str, "delegate_id": str, "hire_date": str, "weekly_days": int,
-            "weekly_hours": float, "slack_user_id": str, "chatwork_account_id": str, "active": int,
+            "id": str,
+            "name_ja": str,
+            "name_en": str,
+            "email": str,
+            "locale": str,
+            "team": str,
+            "manager_id": str,
+            "roles": str,
+            "delegate_id": str,
+            "hire_date": str,
+            "weekly_days": int,
+            "weekly_hours": float,
+            "slack_user_id": str,
+            "chatwork_account_id": str,
+            "active": int,
         },
         pk="id",
         not_null={"name_ja", "name_en", "email"},
@@ -36,9 +48,22 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["employees"].create_index(["chatwork_account_id"])
     db["requests"].create(
         {
-            "id": int, "kind": str, "requester_id": str, "status": str, "details": str, "decision": str,
-            "ruleset_version": str, "version": int, "current_step": int, "created_at": str, "updated_at": str,
-            "submitted_on": str, "decided_by": str, "decided_at": str, "reason": str, "source": str,
+            "id": int,
+            "kind": str,
+            "requester_id": str,
+            "status": str,
+            "details": str,
+            "decision": str,
+            "ruleset_version": str,
+            "version": int,
+            "current_step": int,
+            "created_at": str,
+            "updated_at": str,
+            "submitted_on": str,
+            "decided_by": str,
+            "decided_at": str,
+            "reason": str,
+            "source": str,
         },
         pk="id",
         not_null={"kind", "requester_id", "status", "details", "version"},
@@ -48,8 +73,18 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["requests"].create_index(["status"])
     db["approval_steps"].create(
         {
-            "id": int, "request_id": int, "seq": int, "role": str, "approver_id": str, "original_approver_id": str,
-            "via": str, "status": str, "acted_by": str, "acted_at": str, "comment": str, "rule_ids": str,
+            "id": int,
+            "request_id": int,
+            "seq": int,
+            "role": str,
+            "approver_id": str,
+            "original_approver_id": str,
+            "via": str,
+            "status": str,
+            "acted_by": str,
+            "acted_at": str,
+            "comment": str,
+            "rule_ids": str,
         },
         pk="id",
         foreign_keys=[("request_id", "requests", "id")],
@@ -58,8 +93,18 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["approval_steps"].create_index(["approver_id", "status"])
     db["leave_ledger"].create(
         {
-            "id": int, "employee_id": str, "entry": str, "date": str, "days": float, "hours": float,
-            "leave_type": str, "expires": str, "request_id": int, "void": int, "note": str, "created_at": str,
+            "id": int,
+            "employee_id": str,
+            "entry": str,
+            "date": str,
+            "days": float,
+            "hours": float,
+            "leave_type": str,
+            "expires": str,
+            "request_id": int,
+            "void": int,
+            "note": str,
+            "created_at": str,
         },
         pk="id",
         defaults={"void": 0, "hours": 0.0},
@@ -69,8 +114,14 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["deliveries"].create({"key": str, "received_at": str}, pk="key")
     db["audit_log"].create(
         {
-            "id": int, "at": str, "actor": str, "action": str, "request_id": int, "data": str,
-            "prev_hash": str, "hash": str,
+            "id": int,
+            "at": str,
+            "actor": str,
+            "action": str,
+            "request_id": int,
+            "data": str,
+            "prev_hash": str,
+            "hash": str,
         },
         pk="id",
         not_null={"at", "action", "prev_hash", "hash"},
@@ -78,7 +129,12 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["audit_log"].create_index(["request_id"])
     db["notifications"].create(
         {
-            "id": int, "recipient_id": str, "event": str, "request_id": int, "data": str, "created_at": str,
+            "id": int,
+            "recipient_id": str,
+            "event": str,
+            "request_id": int,
+            "data": str,
+            "created_at": str,
             "delivered_at": str,
         },
         pk="id",
@@ -86,8 +142,14 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["notifications"].create_index(["recipient_id", "delivered_at"])
     db["attachments"].create(
         {
-            "id": int, "request_id": int, "name": str, "path": str, "sha256": str, "size": int,
-            "added_by": str, "added_at": str,
+            "id": int,
+            "request_id": int,
+            "name": str,
+            "path": str,
+            "sha256": str,
+            "size": int,
+            "added_by": str,
+            "added_at": str,
         },
         pk="id",
     )

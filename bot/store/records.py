@@ -29,8 +29,9 @@ def save_employees(store: Store, employees: Sequence[Employee], at: str, actor: 
             db.execute(f"INSERT OR REPLACE INTO employees ({cols}) VALUES ({marks})", tuple(row.values()))
         for emp_id in gone:
             db.execute("UPDATE employees SET active = 0, email = 'inactive:' || id WHERE id = ?", (emp_id,))
-        store.audit(at, actor, "directory.import", None,
-                    {"source": source, "count": len(employees), "deactivated": gone})
+        store.audit(
+            at, actor, "directory.import", None, {"source": source, "count": len(employees), "deactivated": gone}
+        )
 
 
 def load_employees(store: Store) -> list[Employee]:
@@ -67,10 +68,18 @@ def insert_request(store: Store, req: Request, source: str | None = None) -> int
         "INSERT INTO requests (kind, requester_id, status, details, decision, ruleset_version, version, "
         "current_step, created_at, updated_at, submitted_on, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         (
-            req.kind, req.requester_id, req.status.value, dumps(req.details.to_dict()),
+            req.kind,
+            req.requester_id,
+            req.status.value,
+            dumps(req.details.to_dict()),
             dumps(req.decision.to_dict()) if req.decision else None,
-            req.decision.ruleset_version if req.decision else None, req.version, req.current_step,
-            req.created_at, req.updated_at, req.submitted_on.isoformat() if req.submitted_on else None, source,
+            req.decision.ruleset_version if req.decision else None,
+            req.version,
+            req.current_step,
+            req.created_at,
+            req.updated_at,
+            req.submitted_on.isoformat() if req.submitted_on else None,
+            source,
         ),
     )
     assert cur.lastrowid is not None
@@ -83,11 +92,19 @@ def update_request(store: Store, req: Request, expected_version: int) -> bool:
         "UPDATE requests SET status=?, details=?, decision=?, ruleset_version=?, version=?, current_step=?, "
         "updated_at=?, submitted_on=?, decided_by=?, decided_at=?, reason=? WHERE id=? AND version=?",
         (
-            req.status.value, dumps(req.details.to_dict()),
+            req.status.value,
+            dumps(req.details.to_dict()),
             dumps(req.decision.to_dict()) if req.decision else None,
-            req.decision.ruleset_version if req.decision else None, req.version, req.current_step,
-            req.updated_at, req.submitted_on.isoformat() if req.submitted_on else None, req.decided_by,
-            req.decided_at, req.reason, req.id, expected_version,
+            req.decision.ruleset_version if req.decision else None,
+            req.version,
+            req.current_step,
+            req.updated_at,
+            req.submitted_on.isoformat() if req.submitted_on else None,
+            req.decided_by,
+            req.decided_at,
+            req.reason,
+            req.id,
+            expected_version,
         ),
     )
     return cur.rowcount == 1
@@ -125,10 +142,18 @@ def list_requests(
 
 def _step_from_row(row: dict[str, Any]) -> ApprovalStep:
     return ApprovalStep(
-        id=row["id"], request_id=row["request_id"], seq=row["seq"], role=row["role"],
-        approver_id=row["approver_id"], status=row["status"], via=row["via"] or "",
-        original_approver_id=row["original_approver_id"], acted_by=row["acted_by"], acted_at=row["acted_at"],
-        comment=row["comment"], rule_ids=tuple(json.loads(row["rule_ids"] or "[]")),
+        id=row["id"],
+        request_id=row["request_id"],
+        seq=row["seq"],
+        role=row["role"],
+        approver_id=row["approver_id"],
+        status=row["status"],
+        via=row["via"] or "",
+        original_approver_id=row["original_approver_id"],
+        acted_by=row["acted_by"],
+        acted_at=row["acted_at"],
+        comment=row["comment"],
+        rule_ids=tuple(json.loads(row["rule_ids"] or "[]")),
     )
 
 
@@ -138,8 +163,19 @@ def replace_steps(store: Store, request_id: int, steps: Sequence[ApprovalStep]) 
         store.execute(
             "INSERT INTO approval_steps (request_id, seq, role, approver_id, original_approver_id, via, status, "
             "acted_by, acted_at, comment, rule_ids) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (request_id, s.seq, s.role, s.approver_id, s.original_approver_id, s.via, s.status, s.acted_by,
-             s.acted_at, s.comment, dumps(list(s.rule_ids))),
+            (
+                request_id,
+                s.seq,
+                s.role,
+                s.approver_id,
+                s.original_approver_id,
+                s.via,
+                s.status,
+                s.acted_by,
+                s.acted_at,
+                s.comment,
+                dumps(list(s.rule_ids)),
+            ),
         )
 
 
@@ -147,8 +183,17 @@ def update_step(store: Store, step: ApprovalStep) -> None:
     store.execute(
         "UPDATE approval_steps SET approver_id=?, original_approver_id=?, via=?, status=?, acted_by=?, acted_at=?, "
         "comment=? WHERE request_id=? AND seq=?",
-        (step.approver_id, step.original_approver_id, step.via, step.status, step.acted_by, step.acted_at,
-         step.comment, step.request_id, step.seq),
+        (
+            step.approver_id,
+            step.original_approver_id,
+            step.via,
+            step.status,
+            step.acted_by,
+            step.acted_at,
+            step.comment,
+            step.request_id,
+            step.seq,
+        ),
     )
 
 
@@ -173,8 +218,15 @@ def pending_for_approver(store: Store, approver_ids: Sequence[str]) -> list[int]
 # -- leave ledger ----------------------------------------------------------------------------
 
 
-def add_leave_entries(store: Store, employee_id: str, request_id: int | None, leave_type: str,
-                      entries: Sequence[Usage], at: str, note: str = "") -> None:
+def add_leave_entries(
+    store: Store,
+    employee_id: str,
+    request_id: int | None,
+    leave_type: str,
+    entries: Sequence[Usage],
+    at: str,
+    note: str = "",
+) -> None:
     for u in entries:
         store.execute(
             "INSERT INTO leave_ledger (employee_id, entry, date, days, hours, leave_type, request_id, note, "
@@ -209,12 +261,14 @@ def manual_grants(store: Store, employee_id: str) -> list[Grant]:
         "SELECT date, days, expires FROM leave_ledger WHERE employee_id = ? AND entry = 'grant' AND void = 0",
         (employee_id,),
     )
-    return [Grant(dt.date.fromisoformat(r["date"]), r["days"], dt.date.fromisoformat(r["expires"]), "manual")
-            for r in rows]
+    return [
+        Grant(dt.date.fromisoformat(r["date"]), r["days"], dt.date.fromisoformat(r["expires"]), "manual") for r in rows
+    ]
 
 
-def absences(store: Store, employee_ids: Sequence[str], start: dt.date, end: dt.date,
-             full_days_only: bool = False) -> list[tuple[str, dt.date]]:
+def absences(
+    store: Store, employee_ids: Sequence[str], start: dt.date, end: dt.date, full_days_only: bool = False
+) -> list[tuple[str, dt.date]]:
     """Who is on approved leave on which day (any type), from the ledger."""
     if not employee_ids:
         return []
@@ -231,8 +285,7 @@ def absences(store: Store, employee_ids: Sequence[str], start: dt.date, end: dt.
 # -- notifications ---------------------------------------------------------------------------
 
 
-def notify(store: Store, recipient_id: str, event: str, request_id: int | None, data: dict[str, Any],
-           at: str) -> None:
+def notify(store: Store, recipient_id: str, event: str, request_id: int | None, data: dict[str, Any], at: str) -> None:
     store.execute(
         "INSERT INTO notifications (recipient_id, event, request_id, data, created_at) VALUES (?,?,?,?,?)",
         (recipient_id, event, request_id, dumps(data), at),
@@ -257,8 +310,9 @@ def mark_delivered(store: Store, ids: Sequence[int], at: str) -> None:
 # -- attachments -----------------------------------------------------------------------------
 
 
-def add_attachment(store: Store, request_id: int, name: str, path: str, sha256: str, size: int,
-                   added_by: str, at: str) -> int:
+def add_attachment(
+    store: Store, request_id: int, name: str, path: str, sha256: str, size: int, added_by: str, at: str
+) -> int:
     cur = store.execute(
         "INSERT INTO attachments (request_id, name, path, sha256, size, added_by, added_at) VALUES (?,?,?,?,?,?,?)",
         (request_id, name, path, sha256, size, added_by, at),
