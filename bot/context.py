@@ -50,10 +50,12 @@ class ContextBuilder:
         )
 
     def _prior_claims(self, requester: Employee, claim: ExpenseClaim, exclude: int | None) -> tuple[PriorClaim, ...]:
+        amount = int(claim.amount) if claim.amount == claim.amount.to_integral_value() else float(claim.amount)
         rows = self.store.query(
             "SELECT id, details FROM requests WHERE requester_id = ? AND kind = 'expense' "
-            "AND status NOT IN ('rejected', 'cancelled') AND json_extract(details, '$.date') = ? AND id IS NOT ?",
-            (requester.id, claim.date.isoformat(), exclude),
+            "AND json_extract(details, '$.date') = ? AND json_extract(details, '$.amount') = ? "
+            "AND status NOT IN ('rejected', 'cancelled') AND id IS NOT ?",
+            (requester.id, claim.date.isoformat(), amount, exclude),
         )
         found = []
         for r in rows:

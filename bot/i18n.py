@@ -249,3 +249,217 @@ def finding(rule_id: str, severity: Severity, key: str, data: dict[str, Any] | N
 def both(key: str) -> dict[str, str]:
     """A catalog entry as a {"ja","en"} pair, to pass into `finding(...)` as a shown value."""
     return {"ja": t(key, "ja"), "en": t(key, "en")}
+
+
+UI: dict[str, dict[str, str]] = {
+    "card.expense": {"ja": "経費精算 #{id}", "en": "Expense claim #{id}"},
+    "card.leave": {"ja": "休暇申請 #{id}", "en": "Leave request #{id}"},
+    "field.requester": {"ja": "申請者", "en": "Requester"},
+    "field.amount": {"ja": "金額", "en": "Amount"},
+    "field.date": {"ja": "日付", "en": "Date"},
+    "field.category": {"ja": "区分", "en": "Category"},
+    "field.description": {"ja": "内容", "en": "Description"},
+    "field.vendor": {"ja": "支払先", "en": "Vendor"},
+    "field.attendees": {"ja": "参加人数", "en": "Attendees"},
+    "field.invoice": {"ja": "登録番号", "en": "Invoice no."},
+    "field.receipts": {"ja": "領収書", "en": "Receipts"},
+    "field.type": {"ja": "種類", "en": "Type"},
+    "field.period": {"ja": "期間", "en": "Dates"},
+    "field.unit": {"ja": "単位", "en": "Unit"},
+    "field.days": {"ja": "日数", "en": "Days"},
+    "field.reason": {"ja": "事由", "en": "Reason"},
+    "field.worked": {"ja": "休日出勤日", "en": "Holiday worked"},
+    "field.status": {"ja": "状態", "en": "Status"},
+    "field.chain": {"ja": "承認経路", "en": "Approvals"},
+    "field.comment": {"ja": "コメント", "en": "Comment"},
+    "footer.rules": {"ja": "規程バージョン {version}", "en": "Rule set {version}"},
+    "step.pending": {"ja": "承認待ち", "en": "waiting"},
+    "step.waiting": {"ja": "未着手", "en": "next"},
+    "step.approved": {"ja": "承認", "en": "approved"},
+    "step.rejected": {"ja": "却下", "en": "rejected"},
+    "step.changes_requested": {"ja": "差戻し", "en": "changes requested"},
+    "step.skipped": {"ja": "省略(同一承認者)", "en": "skipped (same approver)"},
+    "via.delegate": {"ja": "{name}の代理", "en": "delegate of {name}"},
+    "via.next_up": {"ja": "{name}不在のため上位者", "en": "next up, {name} is away"},
+    "via.escalation": {"ja": "{name}からエスカレーション", "en": "escalated from {name}"},
+    "action.approve": {"ja": "承認", "en": "Approve"},
+    "action.reject": {"ja": "却下", "en": "Reject"},
+    "action.request_changes": {"ja": "差戻し", "en": "Request changes"},
+    "action.cancel": {"ja": "取消", "en": "Cancel"},
+    "action.confirm_unpaid": {"ja": "不足分を無給で申請", "en": "Take the rest unpaid"},
+    "action.override": {"ja": "期限超過を例外承認", "en": "Override the deadline"},
+    "action.attach": {"ja": "領収書を添付", "en": "Attach receipt"},
+    # -- results of actions ---------------------------------------------------------------------
+    "res.submitted.approved": {"ja": "#{id} は自動承認されました。", "en": "#{id} was approved automatically."},
+    "res.submitted.pending": {
+        "ja": "#{id} を申請しました。{approver}さんの承認待ちです。",
+        "en": "#{id} is submitted and waits for {approver}.",
+    },
+    "res.submitted.needs_info": {
+        "ja": "#{id} を受け付けましたが、情報が不足しています。",
+        "en": "#{id} is saved but needs more information.",
+    },
+    "res.submitted.rejected": {"ja": "#{id} は規程により却下されました。", "en": "#{id} was rejected by the rules."},
+    "res.approved": {"ja": "#{id} を承認しました。", "en": "You approved #{id}."},
+    "res.advanced": {
+        "ja": "#{id} を承認しました。次は{approver}さんの承認です。",
+        "en": "You approved #{id}; it now goes to {approver}.",
+    },
+    "res.rejected": {"ja": "#{id} を却下しました。", "en": "You rejected #{id}."},
+    "res.changes_requested": {"ja": "#{id} を差し戻しました。", "en": "You asked for changes to #{id}."},
+    "res.cancelled": {"ja": "#{id} を取り消しました。", "en": "#{id} is cancelled."},
+    "res.overridden": {"ja": "#{id} の期限超過を例外として認めました。", "en": "You let #{id} past the deadline."},
+    "res.escalated": {"ja": "#{id} をエスカレーションしました。", "en": "#{id} was escalated."},
+    "err.already_decided": {
+        "ja": "#{id} はすでに{by}さんにより{status}となっています。",
+        "en": "#{id} was already {status} by {by}.",
+    },
+    "err.already_decided_rules": {
+        "ja": "#{id} はすでに規程により{status}となっています。",
+        "en": "#{id} was already {status} by the rules.",
+    },
+    "err.not_pending": {
+        "ja": "#{id} は承認待ちではありません(状態: {status})。",
+        "en": "#{id} is not waiting for approval (it is {status}).",
+    },
+    "err.not_found": {"ja": "#{id} という申請は見つかりません。", "en": "There is no request #{id}."},
+    "err.not_approver": {
+        "ja": "#{id} の承認者ではありません(現在の承認者: {approver}さん)。",
+        "en": "You are not the approver of #{id} (it waits for {approver}).",
+    },
+    "err.own_request": {
+        "ja": "ご自身の申請は承認・却下できません。",
+        "en": "You cannot approve or reject your own request.",
+    },
+    "err.reason_required": {
+        "ja": "理由を添えてください。例: /{command} {id} 金額が違います",
+        "en": "Please give a reason, e.g. /{command} {id} wrong amount",
+    },
+    "err.not_yours": {"ja": "#{id} はあなたの申請ではありません。", "en": "#{id} is not your request."},
+    "err.not_editable": {
+        "ja": "#{id} は現在({status})変更できません。",
+        "en": "#{id} cannot be changed now ({status}).",
+    },
+    "err.cannot_cancel": {
+        "ja": "#{id} は取り消せません(すでに承認済み・開始済み)。",
+        "en": "#{id} cannot be cancelled any more (approved and started or paid).",
+    },
+    "err.cannot_override": {
+        "ja": "#{id} は期限超過による却下ではないため、例外承認できません。",
+        "en": "#{id} was not rejected for lateness, so there is nothing to override.",
+    },
+    "err.not_allowed": {"ja": "この操作は{role}の担当者のみ行えます。", "en": "Only {role} can do this."},
+    "err.nothing_to_confirm": {
+        "ja": "#{id} には確認待ちの項目がありません。",
+        "en": "#{id} has nothing waiting for your confirmation.",
+    },
+    "err.unknown_action": {"ja": "その操作はできません。", "en": "That action is not available."},
+    "err.internal": {
+        "ja": "申し訳ありません、処理中にエラーが発生しました(参照: {ref})。内容は記録されています。時間をおいて再度お試しください。",
+        "en": "Sorry, something went wrong (ref {ref}). Your message was recorded; please try again shortly.",
+    },
+    "err.unknown_command": {
+        "ja": "「{command}」というコマンドはありません。/help で一覧を表示できます。",
+        "en": "There is no command '{command}'. Type /help for the list.",
+    },
+    "err.free_text": {
+        "ja": "まだ自由文は読めません。コマンドで送ってください(例: /expense 3200 transport 2026-11-20 タクシー)。/help で一覧を表示します。",
+        "en": "I can't read free text yet; please use a command (e.g. /expense 3200 transport 2026-11-20 taxi). Type /help for the list.",
+    },
+    "err.unknown_user": {
+        "ja": "申し訳ありません、{who}さんは社員名簿に登録されていません。管理者に登録を依頼してください。",
+        "en": "Sorry, {who} is not in the employee directory. Please ask an admin to add you.",
+    },
+    "err.bad_id": {
+        "ja": "申請番号を指定してください。例: /{command} 12",
+        "en": "Please give a request number, e.g. /{command} 12",
+    },
+    "err.attach_missing": {"ja": "ファイル {path} が見つかりません。", "en": "File {path} was not found."},
+    "err.attach_too_big": {
+        "ja": "ファイルが大きすぎます({size}MB、上限{limit}MB)。",
+        "en": "The file is too large ({size} MB; the limit is {limit} MB).",
+    },
+    "err.attach_kind": {
+        "ja": "#{id} は経費精算ではないため、領収書を添付できません。",
+        "en": "#{id} is not an expense claim, so a receipt cannot be attached.",
+    },
+    "err.user_not_found": {"ja": "「{who}」という社員は見つかりません。", "en": "No employee matches '{who}'."},
+    # -- forms -----------------------------------------------------------------------------------
+    "form.expense.usage": {
+        "ja": "使い方: /expense 金額 区分 日付 内容 [vendor=支払先] [attendees=人数] [invoice=T番号] [receipt=ファイル]\n例: /expense 3200 transport 2026-11-20 客先へのタクシー receipt=receipt.jpg\n区分: {categories}",
+        "en": "Usage: /expense AMOUNT CATEGORY DATE DESCRIPTION [vendor=…] [attendees=N] [invoice=T…] [receipt=FILE]\nExample: /expense 3200 transport 2026-11-20 taxi to client receipt=receipt.jpg\nCategories: {categories}",
+    },
+    "form.leave.usage": {
+        "ja": "使い方: /leave [種類] 開始日 [終了日] [am|pm|N h] [reason=事由] [worked=休日出勤日]\n例: /leave 2026-12-24 pm / /leave 2026-12-01 2026-12-03 / /leave sick today\n種類: annual(既定), special, sick, compensatory, unpaid",
+        "en": "Usage: /leave [TYPE] START [END] [am|pm|Nh] [reason=…] [worked=DATE]\nExamples: /leave 2026-12-24 pm, /leave 2026-12-01 2026-12-03, /leave sick today\nTypes: annual (default), special, sick, compensatory, unpaid",
+    },
+    "form.missing": {"ja": "{fields}が読み取れませんでした。", "en": "I could not find the {fields}."},
+    "form.bad_value": {
+        "ja": "「{value}」を{field}として読めませんでした。",
+        "en": "I could not read '{value}' as {field}.",
+    },
+    "form.name.amount": {"ja": "金額", "en": "amount"},
+    "form.name.category": {"ja": "区分", "en": "category"},
+    "form.name.date": {"ja": "日付", "en": "date"},
+    "form.name.start": {"ja": "開始日", "en": "start date"},
+    "form.name.attendees": {"ja": "人数", "en": "number of attendees"},
+    "form.name.hours": {"ja": "時間数", "en": "hours"},
+    # -- status ----------------------------------------------------------------------------------
+    "bal.title": {"ja": "有給休暇の残日数({date}時点)", "en": "Annual leave balance on {date}"},
+    "bal.remaining": {"ja": "残り", "en": "Remaining"},
+    "bal.booked": {"ja": "取得予定(承認済み)", "en": "Booked (approved)"},
+    "bal.pending": {"ja": "申請中", "en": "Requested (pending)"},
+    "bal.next_grant": {"ja": "次回付与", "en": "Next grant"},
+    "bal.expiring": {"ja": "次回失効", "en": "Next expiry"},
+    "bal.hourly": {"ja": "時間単位の使用(今年度)", "en": "Hourly leave used this leave year"},
+    "bal.grant_line": {
+        "ja": "{date}付与 {days}日 → 残{left}日(失効 {expires})",
+        "en": "Granted {date}: {days} d, {left} d left (expires {expires})",
+    },
+    "bal.none": {
+        "ja": "まだ有給休暇は付与されていません(初回付与日: {first})。",
+        "en": "No annual leave granted yet (first grant on {first}).",
+    },
+    "bal.duty": {
+        "ja": "年5日取得義務: {taken}/{required}日(期限 {deadline})",
+        "en": "5-day duty: {taken}/{required} days (by {deadline})",
+    },
+    "bal.days": {"ja": "{n}日", "en": "{n} d"},
+    "mine.title": {"ja": "あなたの申請", "en": "Your requests"},
+    "mine.empty": {"ja": "申請はまだありません。", "en": "You have no requests yet."},
+    "pending.title": {"ja": "あなたの承認待ち", "en": "Waiting for your approval"},
+    "pending.empty": {"ja": "承認待ちの申請はありません。", "en": "Nothing is waiting for your approval."},
+    "notify.approval_needed": {"ja": "承認依頼: {who}さんの申請 #{id}", "en": "Approval needed: #{id} from {who}"},
+    "notify.escalated": {
+        "ja": "エスカレーション: {who}さんの申請 #{id} の承認をお願いします",
+        "en": "Escalated to you: #{id} from {who}",
+    },
+    "notify.decided": {"ja": "#{id} は{by}さんにより{status}となりました。", "en": "#{id} was {status} by {by}."},
+    "notify.step_approved": {
+        "ja": "#{id} を{by}さんが承認しました。次は{next}さんの承認です。",
+        "en": "{by} approved #{id}; it now goes to {next}.",
+    },
+    "notify.changes_requested": {
+        "ja": "#{id} が{by}さんにより差し戻されました: {reason}",
+        "en": "{by} asked for changes to #{id}: {reason}",
+    },
+    "notify.cancelled": {"ja": "#{id} は{by}さんにより取り消されました。", "en": "#{id} was cancelled by {by}."},
+    "notify.auto_approved": {
+        "ja": "お知らせ: {who}さんの申請 #{id} が自動承認されました。",
+        "en": "FYI: #{id} from {who} was approved automatically.",
+    },
+    "notify.overridden": {
+        "ja": "#{id} の期限超過を{by}さんが例外として認めました。",
+        "en": "{by} let #{id} past the deadline.",
+    },
+    "console.as": {
+        "ja": "{name}さん({id})としてログインしています。/help でコマンド一覧。",
+        "en": "You are {name} ({id}). Type /help for commands.",
+    },
+    "console.bye": {"ja": "終了します。内容はすべて保存されています。", "en": "Bye. Everything is saved."},
+    "help.text": {
+        "ja": "コマンド一覧\n  /expense 金額 区分 日付 内容 …   経費精算(/expense だけで書式を表示)\n  /leave [種類] 開始日 [終了日] [am|pm|Nh]   休暇申請\n  /attach 番号 ファイル   領収書の添付\n  /confirm 番号   不足分を無給休暇として申請\n  /approve 番号 [コメント]   承認\n  /reject 番号 理由   却下\n  /changes 番号 理由   差戻し\n  /cancel 番号   取消\n  /override 番号 理由   期限超過の例外承認(経理)\n  /show 番号   申請の詳細\n  /mine   自分の申請   /pending   自分の承認待ち   /balance [日付]   有給残日数\n  /switch 社員   別の社員に切り替え(コンソールのみ)   /quit   終了",
+        "en": "Commands\n  /expense AMOUNT CATEGORY DATE DESCRIPTION …   expense claim (/expense alone shows the form)\n  /leave [TYPE] START [END] [am|pm|Nh]   leave request\n  /attach ID FILE   attach a receipt\n  /confirm ID   take the missing days as unpaid leave\n  /approve ID [comment]   approve\n  /reject ID REASON   reject\n  /changes ID REASON   request changes\n  /cancel ID   cancel your request\n  /override ID REASON   let a late claim through (finance)\n  /show ID   details of a request\n  /mine   your requests   /pending   waiting for you   /balance [DATE]   leave balance\n  /switch WHO   act as someone else (console only)   /quit   leave",
+    },
+}
+CATALOG.update(UI)

@@ -68,14 +68,19 @@ class DecisionContext:
 class _Draft:
     """Collects findings and required roles while the rules run."""
 
-    __slots__ = ("findings", "notify", "roles")
+    __slots__ = ("findings", "notify", "roles", "routing")
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
         self.roles: dict[str, list[str]] = {}
         self.notify: list[str] = []
+        self.routing: set[int] = set()  # findings that only explain a step of the chain
 
     def add(self, f: Finding) -> None:
+        self.findings.append(f)
+
+    def add_route(self, f: Finding) -> None:
+        self.routing.add(len(self.findings))
         self.findings.append(f)
 
     def route(self, role: str, rule_id: str) -> None:
@@ -99,7 +104,11 @@ class _Draft:
             ranked = sorted(self.roles, key=lambda r: order.index(r) if r in order else len(order))
             outcome, chain = Outcome.NEEDS_APPROVAL, tuple(StepSpec(r, tuple(self.roles[r])) for r in ranked)
         notify = tuple(self.notify) if outcome is Outcome.AUTO_APPROVED else ()
-        return Decision(outcome, tuple(self.findings), chain, rules.version, notify)
+        findings = self.findings
+        if not chain:
+            # No chain, no step to explain: only what flagged or decided the request stays.
+            findings = [f for i, f in enumerate(findings) if i not in self.routing]
+        return Decision(outcome, tuple(findings), chain, rules.version, notify)
 
 
 def decide(request: Request | ExpenseClaim | LeaveRequest, ctx: DecisionContext) -> Decision:
@@ -121,8 +130,9 @@ def _keyword_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     parts = []
     for w in words:
         escaped = re.escape(w.lower())
-        # ASCII words need word boundaries ("bus" is not in "business"); Japanese has no spaces.
-        parts.append(rf"\b{escaped}\b" if w.isascii() else escaped)
+        # ASCII words need boundaries against other ASCII letters ("bus" is not in "business"),
+        # but not against Japanese, which has no spaces ("JR東日本").
+        parts.append(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])" if w.isascii() else escaped)
     return re.compile("|".join(parts))
 
 
@@ -262,10 +272,10 @@ def decide_expense(claim: ExpenseClaim, ctx: DecisionContext) -> Decision:
         # E6: the route for everything else.
         r = p.routing
         d.route("manager", "E6")
-        d.add(finding("E6", Severity.INFO, "E6.manager"))
+        d.add_route(finding("E6", Severity.INFO, "E6.manager"))
         if amount_yen is not None and amount_yen > r.finance_over_yen:
             d.route("finance", "E6")
-            d.add(
+            d.add_route(
                 finding(
                     "E6",
                     Severity.INFO,
@@ -276,10 +286,14 @@ def decide_expense(claim: ExpenseClaim, ctx: DecisionContext) -> Decision:
             )
         elif claim.category in r.finance_categories:
             d.route("finance", "E6")
-            d.add(finding("E6", Severity.INFO, "E6.finance_category", {"category": claim.category}, category=category))
+            d.add_route(
+                finding("E6", Severity.INFO, "E6.finance_category", {"category": claim.category}, category=category)
+            )
         if amount_yen is not None and amount_yen > r.ceo_over_yen:
             d.route("ceo", "E6")
-            d.add(finding("E6", Severity.INFO, "E6.ceo", {"threshold": r.ceo_over_yen}, threshold=yen(r.ceo_over_yen)))
+            d.add_route(
+                finding("E6", Severity.INFO, "E6.ceo", {"threshold": r.ceo_over_yen}, threshold=yen(r.ceo_over_yen))
+            )
     return d.finish(ctx.rules, auto)
 
 
@@ -405,13 +419,13 @@ def decide_leave(req: LeaveRequest, ctx: DecisionContext) -> Decision:
             )
         for role in lp.sick.approvers:
             d.route(role, "L7")
-        d.add(finding("L7", Severity.INFO, "L7.route"))
+        d.add_route(finding("L7", Severity.INFO, "L7.route"))
     elif req.leave_type == "compensatory":
         _compensatory(req, ctx, d)
     else:  # unpaid
         for role in lp.other_approvers:
             d.route(role, "L5")
-        d.add(finding("L5", Severity.INFO, "L5.unpaid"))
+        d.add_route(finding("L5", Severity.INFO, "L5.unpaid"))
     return d.finish(ctx.rules, auto)
 
 
@@ -494,9 +508,9 @@ def _annual(
     for role in lp.other_approvers:
         d.route(role, "L4")
     if not within:
-        d.add(finding("L4", Severity.INFO, "L4.too_long", {"days": n_days}, days=n_days))
+        d.add_route(finding("L4", Severity.INFO, "L4.too_long", {"days": n_days}, days=n_days))
     elif not d.findings or all(f.rule_id != "L4" for f in d.findings):
-        d.add(finding("L4", Severity.INFO, "L4.manager"))
+        d.add_route(finding("L4", Severity.INFO, "L4.manager"))
     return False
 
 
@@ -531,7 +545,7 @@ def _special(req: LeaveRequest, ctx: DecisionContext, d: _Draft, amount: float) 
         )
     for role in sp.approvers:
         d.route(role, "L6")
-    d.add(
+    d.add_route(
         finding(
             "L6", Severity.INFO, "L6.route", {"reason": req.special_reason}, reason=label, entitled=days(reason.days)
         )
@@ -552,4 +566,4 @@ def _compensatory(req: LeaveRequest, ctx: DecisionContext, d: _Draft) -> None:
         return
     for role in ctx.rules.leave.compensatory.approvers:
         d.route(role, "L8")
-    d.add(finding("L8", Severity.INFO, "L8.route", {"worked": worked.isoformat()}, date=worked.isoformat()))
+    d.add_route(finding("L8", Severity.INFO, "L8.route", {"worked": worked.isoformat()}, date=worked.isoformat()))

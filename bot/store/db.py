@@ -71,6 +71,11 @@ def _v1(db: sqlite_utils.Database) -> None:
     )
     db["requests"].create_index(["requester_id", "status"])
     db["requests"].create_index(["status"])
+    # The duplicate-claim check (E7) looks claims up by requester, date and amount.
+    db.execute(
+        "CREATE INDEX requests_claim_key ON requests "
+        "(requester_id, json_extract(details, '$.date'), json_extract(details, '$.amount'))"
+    )
     db["approval_steps"].create(
         {
             "id": int,

@@ -1,0 +1,65 @@
+"""The composition root: the one place that reads settings and the wall clock and wires the parts."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.clock import Clock, FixedClock, SystemClock
+from bot.config import Settings
+from bot.directory import Directory, load_directory_file
+from bot.router import Router
+from bot.rules.loader import RuleSet, load_rules
+from bot.services import Services
+from bot.store import records
+from bot.store.db import Store
+from bot.workflow import Workflow
+
+log = logging.getLogger(__name__)
+
+DEMO_DIRECTORY = "org.yaml"
+
+
+@dataclass
+class App:
+    settings: Settings
+    store: Store
+    rules: RuleSet
+    services: Services
+    router: Router
+
+    @property
+    def directory(self) -> Directory:
+        return self.services.directory
+
+    def import_directory(self, path: str, actor: str | None = None) -> int:
+        """Validate a directory file and make it the company's directory (all or nothing)."""
+        employees = load_directory_file(path)
+        records.save_employees(self.store, employees, self.services.now_iso(), actor, str(path))
+        self.services.workflow.set_directory(Directory(records.load_employees(self.store)))
+        return len(employees)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def make_clock(settings: Settings) -> Clock:
+    return FixedClock(settings.now) if settings.now else SystemClock()
+
+
+def build_app(settings: Settings | None = None, clock: Clock | None = None) -> App:
+    """Load and check the rules first (a bad rule file stops the bot here), then open the store.
+    A new database is seeded with the directory shipped in the knowledge folder."""
+    settings = settings or Settings()
+    rules = load_rules(settings.knowledge_dir)
+    store = Store(settings.db)
+    clock = clock or make_clock(settings)
+    if not records.load_employees(store):
+        seed = settings.knowledge_dir / DEMO_DIRECTORY
+        if seed.exists():
+            employees = load_directory_file(seed)
+            records.save_employees(store, employees, clock.now().isoformat(timespec="seconds"), None, str(seed))
+            log.info("directory seeded from %s (%d people)", seed, len(employees))
+    workflow = Workflow(store, rules, Directory(records.load_employees(store)), clock)
+    services = Services(store, rules, workflow, clock, settings.attachments_dir, settings.locale)
+    return App(settings, store, rules, services, Router(services))

@@ -1,0 +1,171 @@
+"""Cards for requests, built by pure functions from records: the same card feeds every adapter."""
+
+from __future__ import annotations
+
+from bot.i18n import days, t, yen
+from bot.models import (
+    Action,
+    ApprovalStep,
+    Card,
+    Employee,
+    ExpenseClaim,
+    LeaveRequest,
+    Reply,
+    Request,
+    Severity,
+    Status,
+)
+from bot.services import Services
+from bot.store import records
+
+
+def _expense_fields(c: ExpenseClaim, locale: str) -> list[tuple[str, str]]:
+    amount = yen(c.amount) if c.currency == "JPY" else f"{c.amount} {c.currency}"
+    if c.currency != "JPY" and c.amount_jpy:
+        amount += f" (= {yen(c.amount_jpy)})"
+    fields = [
+        (t("field.amount", locale), amount),
+        (t("field.date", locale), c.date.isoformat()),
+        (t("field.category", locale), t(f"cat.{c.category}", locale)),
+    ]
+    if c.description:
+        fields.append((t("field.description", locale), c.description))
+    if c.vendor:
+        fields.append((t("field.vendor", locale), c.vendor))
+    if c.attendees:
+        fields.append((t("field.attendees", locale), str(c.attendees)))
+    if c.invoice_number:
+        fields.append((t("field.invoice", locale), c.invoice_number))
+    if c.receipts:
+        fields.append((t("field.receipts", locale), ", ".join(c.receipts)))
+    return fields
+
+
+def _leave_fields(r: LeaveRequest, services: Services, locale: str) -> list[tuple[str, str]]:
+    period = r.start.isoformat() if r.start == r.end else f"{r.start.isoformat()} – {r.end.isoformat()}"
+    unit = t(f"portion.{r.portion}", locale)
+    if r.portion == "hours":
+        unit += f" ({r.hours}h)"
+    working = services.rules.calendar.working_days(r.start, r.end)
+    amount = 0.5 if r.portion in ("am", "pm") else len(working)
+    fields = [
+        (t("field.type", locale), t(f"leave.{r.leave_type}", locale)),
+        (t("field.period", locale), period),
+        (t("field.unit", locale), unit),
+    ]
+    if r.portion != "hours":
+        fields.append((t("field.days", locale), t("bal.days", locale, n=days(amount))))
+    if r.special_reason:
+        reason = services.rules.leave.special.reasons.get(r.special_reason)
+        shown = (reason.ja if locale == "ja" else reason.en) if reason else r.special_reason
+        fields.append((t("field.reason", locale), shown))
+    if r.worked_holiday:
+        fields.append((t("field.worked", locale), r.worked_holiday.isoformat()))
+    if r.note:
+        fields.append((t("field.description", locale), r.note))
+    return fields
+
+
+def chain_text(steps: list[ApprovalStep], services: Services, locale: str) -> str:
+    parts = []
+    for s in steps:
+        who = services.name(s.approver_id, locale)
+        if s.original_approver_id and s.via in ("delegate", "next_up", "escalation"):
+            who += f" ({t('via.' + s.via, locale, name=services.name(s.original_approver_id, locale))})"
+        parts.append(f"{t('role.' + s.role, locale)}: {who} [{t('step.' + s.status, locale)}]")
+    return " → ".join(parts)
+
+
+def request_card(req: Request, services: Services, locale: str, viewer: Employee | None = None) -> Card:
+    assert req.id is not None
+    title = t(f"card.{req.kind}", locale, id=req.id)
+    fields: list[tuple[str, str]] = [(t("field.requester", locale), services.name(req.requester_id, locale))]
+    if isinstance(req.details, ExpenseClaim):
+        fields += _expense_fields(req.details, locale)
+    else:
+        fields += _leave_fields(req.details, services, locale)
+    status = t(f"status.{req.status.value}", locale)
+    if req.decided_by and req.status in (Status.APPROVED, Status.REJECTED, Status.CANCELLED, Status.NEEDS_INFO):
+        status += f" ({services.name(req.decided_by, locale)}, {(req.decided_at or '')[:16].replace('T', ' ')})"
+    fields.append((t("field.status", locale), status))
+    if req.reason:
+        fields.append((t("field.comment", locale), req.reason))
+    steps = records.get_steps(services.store, req.id)
+    if steps:
+        fields.append((t("field.chain", locale), chain_text(steps, services, locale)))
+    findings = tuple(req.decision.findings) if req.decision else ()
+    footer = t("footer.rules", locale, version=req.decision.ruleset_version) if req.decision else ""
+    return Card(
+        title=title,
+        fields=tuple(fields),
+        findings=findings,
+        actions=tuple(_actions(req, services, locale, viewer)),
+        footer=footer,
+        request_id=req.id,
+        status=req.status.value,
+    )
+
+
+def _actions(req: Request, services: Services, locale: str, viewer: Employee | None) -> list[Action]:
+    if viewer is None or req.id is None:
+        return []
+    acts: list[Action] = []
+    if services.workflow.may_decide(req, viewer):
+        acts += [
+            Action("approve", t("action.approve", locale), req.id, "primary"),
+            Action("reject", t("action.reject", locale), req.id, "danger"),
+            Action("request_changes", t("action.request_changes", locale), req.id),
+        ]
+    if viewer.id == req.requester_id:
+        findings = req.decision.findings if req.decision else ()
+        if req.status is Status.NEEDS_INFO and any(
+            f.rule_id == "E2" and f.severity is Severity.BLOCK for f in findings
+        ):
+            acts.append(Action("attach", t("action.attach", locale), req.id, "primary"))
+        if req.status is Status.NEEDS_INFO and any(
+            f.rule_id == "L5" and f.severity is Severity.BLOCK for f in findings
+        ):
+            acts.append(Action("confirm_unpaid", t("action.confirm_unpaid", locale), req.id, "primary"))
+        if req.status not in (Status.APPROVED, Status.REJECTED, Status.CANCELLED) or (
+            req.status is Status.APPROVED
+            and isinstance(req.details, LeaveRequest)
+            and req.details.start > services.today()
+        ):
+            acts.append(Action("cancel", t("action.cancel", locale), req.id, "danger"))
+    role = services.rules.expenses.submission_deadline.override_role
+    if (
+        req.status is Status.REJECTED
+        and req.decided_by == "rules"
+        and viewer.has_role(role)
+        and viewer.id != req.requester_id
+        and req.decision
+        and any(f.rule_id == "E1" and f.severity is Severity.REJECT for f in req.decision.findings)
+    ):
+        acts.append(Action("override", t("action.override", locale), req.id))
+    return acts
+
+
+def notification_reply(
+    event: str, request_id: int | None, data: dict, services: Services, recipient: Employee
+) -> Reply:
+    """What a person is told when something happens to a request that concerns them."""
+    locale = services.locale_of(recipient)
+    req = records.get_request(services.store, request_id) if request_id else None
+    if req is None:
+        return Reply(locale, event, to=recipient.id)
+    who = services.name(req.requester_id, locale)
+    by = services.name(data.get("by") or req.decided_by, locale)
+    if event == "approval_needed":
+        key = "notify.escalated" if data.get("escalated") else "notify.approval_needed"
+        text = t(key, locale, who=who, id=req.id)
+    elif event == "decided":
+        text = t("notify.decided", locale, id=req.id, by=by, status=t(f"status.{req.status.value}", locale))
+    elif event == "step_approved":
+        text = t("notify.step_approved", locale, id=req.id, by=by, next=services.name(data.get("next"), locale))
+    elif event == "changes_requested":
+        text = t("notify.changes_requested", locale, id=req.id, by=by, reason=req.reason or "")
+    elif event == "auto_approved":
+        text = t("notify.auto_approved", locale, id=req.id, who=who)
+    else:
+        text = t(f"notify.{event}", locale, id=req.id, by=by, who=who)
+    return Reply(locale, text, request_card(req, services, locale, recipient), to=recipient.id)

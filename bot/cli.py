@@ -1,0 +1,266 @@
+"""`backoffice …`: run the bot, check rules, import the directory, verify the audit log."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+
+from bot.app import App, build_app
+from bot.config import Settings
+from bot.directory import DirectoryError
+from bot.i18n import days, t
+from bot.leave_ledger import compute_balance, five_day_duty, needs_reminder
+from bot.rules.loader import RuleError, load_rules
+from bot.store import records
+
+EXIT_ERROR = 2
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings()
+    if getattr(args, "db", None):
+        settings.db = Path(args.db)
+    if getattr(args, "knowledge", None):
+        settings.knowledge_dir = Path(args.knowledge)
+    return settings
+
+
+def _app(args: argparse.Namespace) -> App:
+    return build_app(_settings(args))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if settings.chat_configured:
+        print(
+            "Chat tokens are set, but the Slack and Chatwork adapters are not part of this version yet; "
+            "starting the console instead.",
+            file=sys.stderr,
+        )
+    args.as_ = settings.console_as
+    return cmd_console(args)
+
+
+def _default_user(app: App) -> str | None:
+    """The first plain employee with a manager: someone who files requests in the demo."""
+    people = [e for e in app.directory if e.active]
+    plain = [e for e in people if e.manager_id and set(e.roles) == {"employee"}]
+    pick = plain or people
+    return pick[0].id if pick else None
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from bot.console import ConsoleChat
+
+    app = _app(args)
+    who = args.as_ or app.settings.console_as or _default_user(app)
+    user = app.directory.find(who) if who else None
+    if user is None:
+        print(t("err.user_not_found", app.settings.locale, who=who or ""), file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        return ConsoleChat(app, user).run()
+    finally:
+        app.close()
+
+
+def cmd_org_import(args: argparse.Namespace) -> int:
+    app = _app(args)
+    try:
+        count = app.import_directory(args.file, actor="cli")
+    except DirectoryError as err:
+        print(f"The directory file has problems; nothing was imported:\n{err}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        app.close()
+    print(f"Imported {count} people from {args.file}.")
+    return 0
+
+
+def cmd_rules_check(args: argparse.Namespace) -> int:
+    knowledge = Path(args.knowledge) if args.knowledge else Settings().knowledge_dir
+    rules = load_rules(knowledge)
+    print(f"Rules in {knowledge / 'rules'} are valid. Rule set version {rules.version}.")
+    return 0
+
+
+def cmd_rules_explain(args: argparse.Namespace) -> int:
+    app = _app(args)
+    out = Console(highlight=False)
+    locale = args.locale or app.settings.locale
+    try:
+        req = records.get_request(app.store, args.request_id)
+        if req is None:
+            print(t("err.not_found", locale, id=args.request_id), file=sys.stderr)
+            return EXIT_ERROR
+        decision = req.decision
+        out.print(f"#{req.id} {req.kind} — {t('status.' + req.status.value, locale)}")
+        if decision is None:
+            out.print("(no decision recorded)")
+            return 0
+        out.print(
+            f"outcome: {decision.outcome.value}   rule set: {decision.ruleset_version}"
+            + ("" if decision.ruleset_version == app.rules.version else f"   (current rule set is {app.rules.version})")
+        )
+        for f in decision.findings:
+            out.print(f"  [{f.rule_id}] {f.severity.value}: {f.message(locale)}")
+        for step in records.get_steps(app.store, req.id):
+            who = app.services.name(step.approver_id, locale)
+            extra = f" (via {step.via}" + (f", for {step.original_approver_id})" if step.original_approver_id else ")")
+            out.print(f"  step {step.seq}: {step.role} → {who}{extra} [{step.status}] rules {', '.join(step.rule_ids)}")
+        return 0
+    finally:
+        app.close()
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    app = _app(args)
+    try:
+        result = app.store.verify_audit()
+    finally:
+        app.close()
+    if result.ok:
+        print(f"Audit log intact: {result.entries} entries, every link verified.")
+        return 0
+    print(
+        f"Audit log BROKEN at entry {result.broken_at}: {result.problem} ({result.entries} entries before it verify).",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _date(value: str | None, app: App) -> dt.date:
+    return dt.date.fromisoformat(value) if value else app.services.today()
+
+
+def cmd_leave_balance(args: argparse.Namespace) -> int:
+    app = _app(args)
+    try:
+        person = app.directory.find(args.who)
+        if person is None:
+            print(t("err.user_not_found", app.settings.locale, who=args.who), file=sys.stderr)
+            return EXIT_ERROR
+        as_of = _date(args.date, app)
+        usages = records.leave_usages(app.store, person.id)
+        bal = compute_balance(
+            person, usages, as_of, app.rules.leave.annual, records.manual_grants(app.store, person.id)
+        )
+        print(
+            f"{person.name_en} ({person.id}) on {as_of}: {days(bal.remaining)} days left, "
+            f"{days(bal.booked)} booked ahead, {bal.hourly_used_hours:g}h hourly leave used this leave year"
+        )
+        for s in bal.grants:
+            state = "valid" if s.grant.valid_on(as_of) else ("expired" if s.grant.expires <= as_of else "future")
+            print(
+                f"  {s.grant.date} +{days(s.grant.days)}  used {days(s.used)}  expired {days(s.expired)}  "
+                f"expires {s.grant.expires}  [{state}]"
+            )
+        return 0
+    finally:
+        app.close()
+
+
+def cmd_leave_duty(args: argparse.Namespace) -> int:
+    """L9: who is short of the five days, from three months before their grant year ends."""
+    app = _app(args)
+    try:
+        today = _date(args.date, app)
+        policy = app.rules.leave
+        short = []
+        for person in app.directory:
+            if not person.active:
+                continue
+            usages = records.leave_usages(app.store, person.id)
+            status = five_day_duty(
+                person, usages, today, policy.annual, policy.five_day_duty, records.manual_grants(app.store, person.id)
+            )
+            if needs_reminder(status, today):
+                short.append((person, status))
+        if not short:
+            print(f"On {today}, nobody needs a five-day reminder.")
+            return 0
+        at = app.services.now_iso()
+        for person, status in short:
+            assert status is not None
+            print(
+                f"{person.id} {person.name_en}: {days(status.taken)}/{days(status.required)} days, "
+                f"deadline {status.deadline}"
+            )
+        if args.notify:
+            with app.store.tx():
+                for person, status in short:
+                    assert status is not None
+                    data = {"taken": status.taken, "required": status.required, "deadline": status.deadline.isoformat()}
+                    records.notify(app.store, person.id, "five_day_reminder", None, data, at)
+                for hr in app.directory.holders(policy.five_day_duty.report_role):
+                    records.notify(app.store, hr.id, "five_day_report", None, {"people": [p.id for p, _ in short]}, at)
+                app.store.audit(at, "scheduler", "leave.five_day_reminders", None, {"people": [p.id for p, _ in short]})
+            print(f"Reminders queued for {len(short)} people and the {policy.five_day_duty.report_role} team.")
+        return 0
+    finally:
+        app.close()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="backoffice", description="Back-office assistant for small companies.")
+    parser.add_argument("--db", help="SQLite file (default: BACKOFFICE_DB or var/backoffice.db)")
+    parser.add_argument("--knowledge", help="knowledge folder (default: BACKOFFICE_KNOWLEDGE_DIR or knowledge/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("run", help="start the bot: the console when no chat tokens are set").set_defaults(func=cmd_run)
+    p = sub.add_parser("console", help="chat with the bot in the terminal as a directory member")
+    p.add_argument("--as", dest="as_", metavar="EMAIL_OR_ID")
+    p.set_defaults(func=cmd_console)
+
+    org = sub.add_parser("org", help="the employee directory").add_subparsers(dest="org_command", required=True)
+    p = org.add_parser("import", help="replace the directory from a YAML or CSV file")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_org_import)
+
+    rules = sub.add_parser("rules", help="the rule files").add_subparsers(dest="rules_command", required=True)
+    p = rules.add_parser("check", help="validate the rule files")
+    p.add_argument("--knowledge", dest="knowledge", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_rules_check)
+    p = rules.add_parser("explain", help="show why a request was decided as it was")
+    p.add_argument("request_id", type=int)
+    p.add_argument("--locale", choices=["ja", "en"])
+    p.set_defaults(func=cmd_rules_explain)
+
+    audit = sub.add_parser("audit", help="the audit log").add_subparsers(dest="audit_command", required=True)
+    audit.add_parser("verify", help="check every link of the hash chain").set_defaults(func=cmd_audit_verify)
+
+    leave = sub.add_parser("leave", help="annual leave").add_subparsers(dest="leave_command", required=True)
+    p = leave.add_parser("balance", help="a person's balance and grants")
+    p.add_argument("who", metavar="EMAIL_OR_ID")
+    p.add_argument("--date", help="as of this date (YYYY-MM-DD)")
+    p.set_defaults(func=cmd_leave_balance)
+    p = leave.add_parser("duty", help="who is short of the five days a year (L9)")
+    p.add_argument("--date", help="as of this date (YYYY-MM-DD)")
+    p.add_argument("--notify", action="store_true", help="queue reminders for them and the report for HR")
+    p.set_defaults(func=cmd_leave_duty)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=Settings().log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except RuleError as err:
+        print("The rule files have errors; the bot will not start until they are fixed:", file=sys.stderr)
+        for problem in err.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_ERROR
+    except DirectoryError as err:
+        print(f"The directory file has problems:\n{err}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Settings from the environment and `.env`. Every name here is listed in README and .env.example."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True)
+
+    db: Path = Field(Path("var/backoffice.db"), validation_alias="BACKOFFICE_DB")
+    knowledge_dir: Path = Field(Path("knowledge"), validation_alias="BACKOFFICE_KNOWLEDGE_DIR")
+    locale: Literal["ja", "en"] = Field("ja", validation_alias="BACKOFFICE_LOCALE")
+    attachments_dir: Path = Field(Path("var/attachments"), validation_alias="BACKOFFICE_ATTACHMENTS_DIR")
+    console_as: str | None = Field(None, validation_alias="BACKOFFICE_CONSOLE_AS")
+    # A fixed "now" (ISO date or datetime, Asia/Tokyo) for demos and scripted sessions.
+    now: str | None = Field(None, validation_alias="BACKOFFICE_NOW")
+    engine: Literal["offline", "llm", "hybrid"] | None = Field(None, validation_alias="BACKOFFICE_ENGINE")
+    log_level: str = Field("WARNING", validation_alias="BACKOFFICE_LOG_LEVEL")
+
+    openai_api_key: SecretStr | None = Field(None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(None, validation_alias="OPENAI_BASE_URL")
+    openai_model: str | None = Field(None, validation_alias="OPENAI_MODEL")
+
+    slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    chatwork_api_token: SecretStr | None = Field(None, validation_alias="CHATWORK_API_TOKEN")
+    chatwork_webhook_token: SecretStr | None = Field(None, validation_alias="CHATWORK_WEBHOOK_TOKEN")
+
+    @property
+    def understanding_engine(self) -> str:
+        """Offline unless a model is configured; then hybrid, unless chosen explicitly."""
+        if self.engine:
+            return self.engine
+        has_model = bool(self.openai_model and (self.openai_api_key or self.openai_base_url))
+        return "hybrid" if has_model else "offline"
+
+    @property
+    def chat_configured(self) -> bool:
+        return bool(self.slack_bot_token or self.chatwork_api_token)

@@ -1,0 +1,132 @@
+"""A terminal chat with the bot as any member of the directory: the offline front door.
+
+It goes through the same router, handlers and workflow as Slack and Chatwork, so what
+works here works there; notifications wait in the store until their recipient looks.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import TextIO
+
+from rich.console import Console as RichConsole
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from bot.app import App
+from bot.cards import notification_reply
+from bot.i18n import t
+from bot.models import Action, Card, Employee, Reply, Severity
+from bot.store import records
+from handlers import Inbound
+
+ACTION_COMMANDS = {
+    "approve": "/approve {id}",
+    "reject": "/reject {id} …",
+    "request_changes": "/changes {id} …",
+    "cancel": "/cancel {id}",
+    "confirm_unpaid": "/confirm {id}",
+    "override": "/override {id} …",
+    "attach": "/attach {id} FILE",
+}
+SEVERITY_STYLE = {Severity.INFO: "cyan", Severity.WARNING: "yellow", Severity.BLOCK: "magenta", Severity.REJECT: "red"}
+
+
+def render_card(card: Card, locale: str) -> Panel:
+    body = Table.grid(padding=(0, 2))
+    body.add_column(style="bold", no_wrap=True)
+    body.add_column()
+    for label, value in card.fields:
+        body.add_row(label, value)
+    parts: list[Table | Text] = [body]
+    if card.findings:
+        lines = Text()
+        for f in card.findings:
+            lines.append(f"\n[{f.rule_id}] ", style=SEVERITY_STYLE[f.severity])
+            lines.append(f"{t('severity.' + f.severity.value, locale)}: ", style=SEVERITY_STYLE[f.severity])
+            lines.append(f.message(locale))
+        parts.append(lines)
+    if card.actions:
+        parts.append(Text("\n→ " + "   ".join(_action_hint(a) for a in card.actions), style="bold green"))
+    grid = Table.grid()
+    for p in parts:
+        grid.add_row(p)
+    return Panel(grid, title=card.title, subtitle=card.footer or None, expand=False)
+
+
+def _action_hint(action: Action) -> str:
+    return f"{action.label}: {ACTION_COMMANDS.get(action.id, action.id).format(id=action.request_id)}"
+
+
+class ConsoleChat:
+    def __init__(self, app: App, user: Employee, stdin: TextIO | None = None, out: RichConsole | None = None) -> None:
+        self.app = app
+        self.user = user
+        self.stdin = stdin or sys.stdin
+        self.out = out or RichConsole(highlight=False)
+        self.interactive = self.stdin.isatty()
+
+    @property
+    def locale(self) -> str:
+        return self.app.services.locale_of(self.user)
+
+    def show(self, replies: Iterable[Reply]) -> None:
+        for reply in replies:
+            if reply.text:
+                self.out.print(Text(reply.text))  # user text is never rich markup
+            if reply.card:
+                self.out.print(render_card(reply.card, reply.locale))
+
+    def deliver_notifications(self) -> None:
+        services = self.app.services
+        rows = records.undelivered(services.store, self.user.id)
+        for row in rows:
+            self.show([notification_reply(row["event"], row["request_id"], row["data"], services, self.user)])
+        if rows:
+            records.mark_delivered(services.store, [r["id"] for r in rows], services.now_iso())
+
+    def switch(self, who: str) -> None:
+        person = self.app.directory.find(who.strip()) if who.strip() else None
+        if person is None:
+            self.out.print(t("err.user_not_found", self.locale, who=who.strip()))
+            return
+        self.user = person
+        self.greet()
+
+    def greet(self) -> None:
+        self.out.print(
+            Text(t("console.as", self.locale, name=self.user.name(self.locale), id=self.user.id), style="bold")
+        )
+        self.deliver_notifications()
+
+    def run(self) -> int:
+        self.greet()
+        while True:
+            prompt = f"{self.user.name(self.locale)}> "
+            if self.interactive:
+                try:
+                    line = input(prompt)
+                except EOFError:
+                    line = None
+            else:
+                line = self.stdin.readline()
+                line = line if line else None
+                if line is not None and line.strip():
+                    self.out.print(Text(prompt + line.rstrip("\n"), style="dim"))
+            if line is None:
+                break
+            text = line.strip()
+            if not text or text.startswith("#"):
+                continue
+            command = text.split(maxsplit=1)
+            if command[0] in ("/quit", "/exit", "/終了"):
+                break
+            if command[0] in ("/switch", "/切替"):
+                self.switch(command[1] if len(command) > 1 else "")
+                continue
+            self.show(self.app.router.handle(Inbound(self.user, text, platform="console")))
+            self.deliver_notifications()
+        self.out.print(t("console.bye", self.locale))
+        return 0

@@ -1,0 +1,44 @@
+"""Every command the bot understands, in one table: name → the handler method that answers it."""
+
+from __future__ import annotations
+
+from handlers.approval import ACTION_OF_COMMAND, ApprovalHandler
+from handlers.base import Command, Inbound
+from handlers.expense import ExpenseHandler
+from handlers.leave import LeaveHandler
+from handlers.status import StatusHandler
+
+__all__ = ["Command", "Inbound", "command_table"]
+
+
+def command_table() -> dict[str, Command]:
+    expense, leave, status, approval = ExpenseHandler(), LeaveHandler(), StatusHandler(), ApprovalHandler()
+    table: dict[str, Command] = {
+        "expense": expense.submit_command,
+        "attach": expense.attach_command,
+        "leave": leave.submit_command,
+        "help": status.help_command,
+        "show": status.show_command,
+        "mine": status.mine_command,
+        "pending": status.pending_command,
+        "balance": status.balance_command,
+    }
+    for command in ACTION_OF_COMMAND:
+        table[command] = approval.make(command)
+    # Japanese aliases, so a user can type what they say.
+    aliases = {
+        "経費": "expense",
+        "休暇": "leave",
+        "添付": "attach",
+        "承認": "approve",
+        "却下": "reject",
+        "差戻し": "changes",
+        "取消": "cancel",
+        "ヘルプ": "help",
+        "残日数": "balance",
+        "自分": "mine",
+        "承認待ち": "pending",
+    }
+    for alias, command in aliases.items():
+        table[alias] = table[command]
+    return table
