@@ -1,6 +1,6 @@
 """Decisions per second for `decide` alone (pure rules, no I/O). Target: >= 5,000/s on one core.
 
-    python bench/bench_decide.py [--seconds 3]
+python bench/bench_decide.py [--seconds 3]
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.directory import Directory, load_directory_file  # noqa: E402
-from bot.models import ExpenseClaim, LeaveRequest  # noqa: E402
-from bot.rules.engine import DecisionContext, LeaveFacts, PriorClaim, decide  # noqa: E402
-from bot.rules.loader import load_rules  # noqa: E402
+from bot.directory import Directory, load_directory_file
+from bot.models import ExpenseClaim, LeaveRequest
+from bot.rules.engine import DecisionContext, LeaveFacts, PriorClaim, decide
+from bot.rules.loader import load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,7 +35,9 @@ def cases(today: dt.date) -> list[tuple[object, DecisionContext]]:
     claims = [
         ExpenseClaim(Decimal(3200), d, "transport", description="タクシー 客先", receipts=("r.pdf",)),
         ExpenseClaim(Decimal(480), d, "transport", description="電車 渋谷→新宿"),
-        ExpenseClaim(Decimal(58000), d, "entertainment", attendees=4, receipts=("r.pdf",), invoice_number="T7010705000725"),
+        ExpenseClaim(
+            Decimal(58000), d, "entertainment", attendees=4, receipts=("r.pdf",), invoice_number="T7010705000725"
+        ),
         ExpenseClaim(Decimal(4200), d, "supplies", vendor="ヨドバシカメラ", receipts=("r.pdf",)),
         ExpenseClaim(Decimal(650000), d, "software", receipts=("r.pdf",)),
         ExpenseClaim(Decimal("45.20"), d, "books", currency="USD", receipts=("r.pdf",)),
@@ -45,7 +47,9 @@ def cases(today: dt.date) -> list[tuple[object, DecisionContext]]:
         LeaveRequest("annual", today + dt.timedelta(days=20), today + dt.timedelta(days=30)),
         LeaveRequest("annual", today + dt.timedelta(days=3), today + dt.timedelta(days=3), portion="hours", hours=2),
         LeaveRequest("sick", today, today),
-        LeaveRequest("special", today + dt.timedelta(days=14), today + dt.timedelta(days=18), special_reason="marriage"),
+        LeaveRequest(
+            "special", today + dt.timedelta(days=14), today + dt.timedelta(days=18), special_reason="marriage"
+        ),
     ]
     return [(c, expense_ctx) for c in claims] + [(r, leave_ctx) for r in leaves]
 

@@ -19,13 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.clock import FixedClock  # noqa: E402
-from bot.directory import Directory, load_directory_file  # noqa: E402
-from bot.models import ExpenseClaim  # noqa: E402
-from bot.rules.loader import load_rules  # noqa: E402
-from bot.store import records  # noqa: E402
-from bot.store.db import Store  # noqa: E402
-from bot.workflow import Workflow  # noqa: E402
+from bot.clock import FixedClock
+from bot.directory import Directory, load_directory_file
+from bot.models import ExpenseClaim
+from bot.rules.loader import load_rules
+from bot.store import records
+from bot.store.db import Store
+from bot.workflow import Workflow
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -150,6 +150,20 @@ def notification_reply(
 ) -> Reply:
     """What a person is told when something happens to a request that concerns them."""
     locale = services.locale_of(recipient)
+    if event == "five_day_reminder":
+        taken, required = float(data.get("taken", 0)), float(data.get("required", 5))
+        text = t(
+            "L9.reminder",
+            locale,
+            deadline=data.get("deadline"),
+            taken=days(taken),
+            required=days(required),
+            left=days(max(0.0, required - taken)),
+        )
+        return Reply(locale, text, to=recipient.id)
+    if event == "five_day_report":
+        names = ", ".join(services.name(p, locale) for p in data.get("people", []))
+        return Reply(locale, t("notify.five_day_report", locale, names=names), to=recipient.id)
     req = records.get_request(services.store, request_id) if request_id else None
     if req is None:
         return Reply(locale, event, to=recipient.id)

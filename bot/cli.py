@@ -61,7 +61,7 @@ def cmd_console(args: argparse.Namespace) -> int:
     app = _app(args)
     who = args.as_ or app.settings.console_as or _default_user(app)
     user = app.directory.find(who) if who else None
-    if user is None:
+    if user is None or not user.active:
         print(t("err.user_not_found", app.settings.locale, who=who or ""), file=sys.stderr)
         return EXIT_ERROR
     try:

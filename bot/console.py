@@ -75,7 +75,7 @@ class ConsoleChat:
     def show(self, replies: Iterable[Reply]) -> None:
         for reply in replies:
             if reply.text:
-                self.out.print(Text(reply.text))  # user text is never rich markup
+                self.out.print(Text(reply.text), soft_wrap=True)  # never rich markup; no hard wrap
             if reply.card:
                 self.out.print(render_card(reply.card, reply.locale))
 
@@ -89,7 +89,7 @@ class ConsoleChat:
 
     def switch(self, who: str) -> None:
         person = self.app.directory.find(who.strip()) if who.strip() else None
-        if person is None:
+        if person is None or not person.active:
             self.out.print(t("err.user_not_found", self.locale, who=who.strip()))
             return
         self.user = person

@@ -169,7 +169,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Compensatory leave for working on {date}: your manager approves.",
     },
     "L9.reminder": {
-        "ja": "{deadline}までに年5日の有給取得が必要です。現在{taken}日取得済み、あと{left}日取得してください。",
+        "ja": "{deadline}までに年{required}日の有給取得が必要です。現在{taken}日取得済み、あと{left}日取得してください。",
         "en": "You must take {required} days of annual leave by {deadline}. You have taken {taken}; {left} to go.",
     },
     "L10.skipped": {
@@ -322,6 +322,10 @@ UI: dict[str, dict[str, str]] = {
         "ja": "#{id} は承認待ちではありません(状態: {status})。",
         "en": "#{id} is not waiting for approval (it is {status}).",
     },
+    "err.stale": {
+        "ja": "このカードは古くなっています。#{id} はすでに次の段階(承認者: {approver}さん)に進んでいます。/show {id} で最新の状態を確認してください。",
+        "en": "This card is out of date: #{id} has moved on and now waits for {approver}. Type /show {id} for its current state.",
+    },
     "err.not_found": {"ja": "#{id} という申請は見つかりません。", "en": "There is no request #{id}."},
     "err.not_approver": {
         "ja": "#{id} の承認者ではありません(現在の承認者: {approver}さん)。",
@@ -451,6 +455,10 @@ UI: dict[str, dict[str, str]] = {
     "notify.overridden": {
         "ja": "#{id} の期限超過を{by}さんが例外として認めました。",
         "en": "{by} let #{id} past the deadline.",
+    },
+    "notify.five_day_report": {
+        "ja": "年5日の有給取得義務: 取得が不足している社員 {names}",
+        "en": "Five-day leave duty: people still short: {names}",
     },
     "console.as": {
         "ja": "{name}さん({id})としてログインしています。/help でコマンド一覧。",

@@ -136,6 +136,34 @@ class Workflow:
             req = self._apply(req, decision, requester, at, today)
         return Result(True, req.status.value, req)
 
+    def create_draft(self, requester: Employee, details: Details, source: str | None = None) -> Result:
+        """Keep a request that is not sent yet (a form filled in part); `submit_draft` sends it."""
+        at, _ = self._now()
+        with self.store.tx():
+            req = Request(
+                id=None,
+                kind=details.kind,
+                requester_id=requester.id,
+                details=details,
+                status=Status.DRAFT,
+                version=1,
+                created_at=at,
+                updated_at=at,
+            )
+            req = replace(req, id=records.insert_request(self.store, req, source))
+            self.store.audit(
+                at, requester.id, "request.drafted", req.id, {"kind": req.kind, "details": details.to_dict()}
+            )
+        return Result(True, "draft", req)
+
+    def submit_draft(self, request_id: int, actor: Employee) -> Result:
+        req = records.get_request(self.store, request_id)
+        if req is None:
+            return Result(False, "not_found", data={"id": request_id})
+        if req.status is not Status.DRAFT:
+            return Result(False, "not_editable", req, {"status": req.status.value})
+        return self.update(request_id, actor, req.details, action="submitted")
+
     def _apply(self, req: Request, decision: Decision, requester: Employee, at: str, today: dt.date) -> Request:
         """Move a submitted request to where its decision sends it."""
         assert req.id is not None
@@ -260,12 +288,12 @@ class Workflow:
             req = records.get_request(self.store, request_id)
             if req is None:
                 return Result(False, "not_found", data={"id": request_id})
-            if (
-                expected_version is not None
-                and req.version != expected_version
-                and (req.status in FINAL_STATUSES or req.status is Status.NEEDS_INFO)
-            ):
-                return self._already(req)
+            if expected_version is not None and req.version != expected_version:
+                # A click on an old card: never let it decide whatever step the request is at now.
+                if req.status in FINAL_STATUSES or req.status is Status.NEEDS_INFO:
+                    return self._already(req)
+                step = self.current_step(req)
+                return Result(False, "stale", req, {"approver": step.approver_id if step else None})
             if action in APPROVER_ACTIONS:
                 return self._decide_step(req, actor, action, reason, at, today)
             if action == "cancel":
@@ -301,7 +329,11 @@ class Workflow:
         if actor.id == step.approver_id:
             return True
         approver = self.directory.get(step.approver_id) if step.approver_id else None
-        return bool(approver and approver.delegate_id == actor.id)
+        if not (approver and approver.delegate_id == actor.id):
+            return False
+        # Standing in for someone never lets one person approve two steps of the same request.
+        steps = records.get_steps(self.store, req.id or 0)
+        return not any(s.acted_by == actor.id for s in steps if s.seq != step.seq)
 
     def _decide_step(
         self, req: Request, actor: Employee, action: str, reason: str | None, at: str, today: dt.date

@@ -131,10 +131,9 @@ def result_reply(result: Result, msg: Inbound, services: Services, command: str 
                 t("err.already_decided", locale, id=rid, status=status, by=services.name(data.get("by"), locale)),
             )
         ]
-    if result.code == "not_approver":
-        return [
-            Reply(locale, t("err.not_approver", locale, id=rid, approver=services.name(data.get("approver"), locale)))
-        ]
+    if result.code in ("not_approver", "stale"):
+        approver = services.name(data.get("approver"), locale)
+        return [Reply(locale, t(f"err.{result.code}", locale, id=rid, approver=approver))]
     if result.code in ("not_editable", "cannot_cancel"):
         data["status"] = t(f"status.{data.get('status')}", locale)
     if result.code == "not_allowed":

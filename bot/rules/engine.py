@@ -359,8 +359,8 @@ def decide_leave(req: LeaveRequest, ctx: DecisionContext) -> Decision:
     amount = leave_amount_days(req, working, lp.hours_per_day)
     n_days = len(working)
 
-    # L2: hourly cap.
-    if req.portion == "hours":
+    # L2: the hourly cap is on annual leave taken by the hour (art. 39(4)); other kinds have none.
+    if req.portion == "hours" and req.leave_type == "annual":
         cap = lp.units.hourly_cap_hours_per_year
         left = max(0.0, cap - facts.hourly_used_hours)
         if (req.hours or 0) > left + EPS:

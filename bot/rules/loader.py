@@ -79,6 +79,9 @@ def describe_validation_error(label: str, model: type[BaseModel], err: Validatio
             problems.append(f"{label}: unknown key '{key}'{hint}")
         elif e["type"] == "missing":
             problems.append(f"{label}: key '{key}' is missing")
+        elif not loc:
+            # A check across keys: its message names the keys itself.
+            problems.append(f"{label}: {str(e['msg']).removeprefix('Value error, ')}")
         else:
             msg = str(e["msg"]).removeprefix("Value error, ")
             shown = "" if e["type"].startswith("value_error") else f" (got {e.get('input')!r})"
