@@ -300,6 +300,14 @@ UI: dict[str, dict[str, str]] = {
         "en": "#{id} is saved but needs more information.",
     },
     "res.submitted.rejected": {"ja": "#{id} は規程により却下されました。", "en": "#{id} was rejected by the rules."},
+    "res.submitted.submitted": {
+        "ja": "#{id} を受け付けましたが、社員名簿に承認できる人がいません。管理者に連絡しました。",
+        "en": "#{id} is saved, but nobody in the directory can approve it; the admins have been told.",
+    },
+    "notify.no_approver": {
+        "ja": "#{id}({who}さん)を承認できる人が社員名簿にいません。承認経路(routing.yaml)か名簿を確認してください。",
+        "en": "Nobody in the directory can approve #{id} from {who}. Please check routing.yaml or the directory.",
+    },
     "res.approved": {"ja": "#{id} を承認しました。", "en": "You approved #{id}."},
     "res.advanced": {
         "ja": "#{id} を承認しました。次は{approver}さんの承認です。",

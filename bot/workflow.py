@@ -194,9 +194,24 @@ class Workflow:
             records.replace_steps(self.store, req.id, [])
             self.store.audit(at, "rules", "request.needs_info", req.id, audit)
             return new
-        steps = resolve_chain(
-            decision.chain, requester, self.directory, self.rules.routing.fallback_roles, today, self.on_leave, req.id
-        )
+        try:
+            steps = resolve_chain(
+                decision.chain,
+                requester,
+                self.directory,
+                self.rules.routing.fallback_roles,
+                today,
+                self.on_leave,
+                req.id,
+            )
+        except LookupError as exc:
+            # Nobody in the directory may approve it: keep the request and tell the admins.
+            new = replace(req, decision=decision, version=req.version + 1, updated_at=at)
+            self._save(req, new)
+            self.store.audit(at, "rules", "request.no_approver", req.id, {**audit, "problem": str(exc)})
+            for admin in self.directory.holders("admin"):
+                records.notify(self.store, admin.id, "no_approver", req.id, {}, at)
+            return new
         current = next(s for s in steps if s.status == "pending")
         new = self._move(req, Status.PENDING, at, decision=decision, current_step=current.seq)
         self._save(req, new)
@@ -375,7 +390,8 @@ class Workflow:
                     replace(following[0], status="pending"), requester, self.directory, today, self.on_leave
                 )
                 records.update_step(self.store, nxt)
-                new = self._move(req, req.status, at, current_step=nxt.seq)
+                # The next approver starts afresh: an escalation belonged to the step just decided.
+                new = self._move(req, Status.PENDING, at, current_step=nxt.seq)
                 self._save(req, new)
                 self.store.audit(
                     at,
