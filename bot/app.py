@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Settings
@@ -43,8 +44,10 @@ class App:
         self.store.close()
 
 
-def make_clock(settings: Settings) -> Clock:
-    return FixedClock(settings.now) if settings.now else SystemClock()
+def make_clock(settings: Settings, rules: RuleSet) -> Clock:
+    """The company's clock: "today" is the day in the company's time zone (calendar.yaml)."""
+    tz = ZoneInfo(rules.calendar_policy.timezone)
+    return FixedClock(settings.now, tz) if settings.now else SystemClock(tz)
 
 
 def build_app(settings: Settings | None = None, clock: Clock | None = None) -> App:
@@ -53,7 +56,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
     settings = settings or Settings()
     rules = load_rules(settings.knowledge_dir)
     store = Store(settings.db)
-    clock = clock or make_clock(settings)
+    clock = clock or make_clock(settings, rules)
     if not records.load_employees(store):
         seed = settings.knowledge_dir / DEMO_DIRECTORY
         if seed.exists():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import logging
 import sys
@@ -15,6 +16,7 @@ from bot.app import App, build_app
 from bot.config import Settings
 from bot.directory import DirectoryError
 from bot.i18n import days, t
+from bot.leave_admin import set_balance
 from bot.leave_ledger import compute_balance, five_day_duty, needs_reminder
 from bot.rules.loader import RuleError, load_rules
 from bot.store import records
@@ -135,8 +137,17 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+class UsageError(Exception):
+    """A command-line value the user typed wrong: shown as a message, not a traceback."""
+
+
 def _date(value: str | None, app: App) -> dt.date:
-    return dt.date.fromisoformat(value) if value else app.services.today()
+    if not value:
+        return app.services.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"'{value}' is not a date (YYYY-MM-DD)") from None
 
 
 def cmd_leave_balance(args: argparse.Namespace) -> int:
@@ -207,6 +218,70 @@ def cmd_leave_duty(args: argparse.Namespace) -> int:
         app.close()
 
 
+def _number(text: str, where: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{where}: '{text}' is not a number of days") from None
+    if value < 0 or value * 2 != int(value * 2):
+        raise ValueError(f"{where}: '{text}' must be zero or more, in half days")
+    return value
+
+
+def cmd_leave_set_balance(args: argparse.Namespace) -> int:
+    """One person's balance, or a CSV of them (employee,remaining[,as_of][,taken_this_year])."""
+    app = _app(args)
+    try:
+        default_day = _date(args.date, app)
+        rows: list[tuple[str, str, str, str, str]] = []  # where, who, remaining, as_of, taken
+        if args.file:
+            path = Path(args.who)
+            try:
+                with path.open(encoding="utf-8-sig", newline="") as fh:
+                    for n, row in enumerate(csv.DictReader(fh), start=2):
+                        rows.append(
+                            (
+                                f"{path.name} row {n}",
+                                (row.get("employee") or "").strip(),
+                                (row.get("remaining") or "").strip(),
+                                (row.get("as_of") or "").strip(),
+                                (row.get("taken_this_year") or "0").strip() or "0",
+                            )
+                        )
+            except OSError as exc:
+                print(f"{path}: cannot be read ({exc.strerror})", file=sys.stderr)
+                return EXIT_ERROR
+        else:
+            rows.append(("command line", args.who, args.days or "", "", str(args.taken_this_year)))
+        problems, plan = [], []
+        for where, who, remaining, as_of, taken in rows:
+            person = app.directory.find(who) if who else None
+            try:
+                if person is None or not person.active:
+                    raise ValueError(f"{where}, column 'employee': no active employee '{who}'")
+                day = dt.date.fromisoformat(as_of) if as_of else default_day
+                plan.append(
+                    (
+                        person,
+                        _number(remaining, f"{where}, column 'remaining'"),
+                        day,
+                        _number(taken, f"{where}, column 'taken_this_year'"),
+                    )
+                )
+            except ValueError as exc:
+                problems.append(str(exc) if "column" in str(exc) else f"{where}, column 'as_of': {exc}")
+        if problems:
+            print("Nothing was changed:\n  " + "\n  ".join(problems), file=sys.stderr)
+            return EXIT_ERROR
+        at = app.services.now_iso()
+        for person, remaining, day, taken in plan:
+            change = set_balance(app.store, app.rules, person, remaining, day, at, "cli", taken)
+            print(f"{person.id} {person.name_en}: {days(change.before)} → {days(change.after)} days on {day}")
+        return 0
+    finally:
+        app.close()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="backoffice", description="Back-office assistant for small companies.")
     parser.add_argument("--db", help="SQLite file (default: BACKOFFICE_DB or var/backoffice.db)")
@@ -244,6 +319,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", help="as of this date (YYYY-MM-DD)")
     p.add_argument("--notify", action="store_true", help="queue reminders for them and the report for HR")
     p.set_defaults(func=cmd_leave_duty)
+    p = leave.add_parser("set-balance", help="opening balance or correction, for one person or a CSV")
+    p.add_argument("who", metavar="EMAIL_OR_ID|FILE")
+    p.add_argument("days", nargs="?", help="days remaining (omit with --file)")
+    p.add_argument("--file", action="store_true", help="WHO is a CSV: employee,remaining[,as_of][,taken_this_year]")
+    p.add_argument("--date", help="as of this date (default: today)")
+    p.add_argument("--taken-this-year", type=float, default=0.0, help="days already taken in this leave year")
+    p.set_defaults(func=cmd_leave_set_balance)
     return parser
 
 
@@ -259,6 +341,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except DirectoryError as err:
         print(f"The directory file has problems:\n{err}", file=sys.stderr)
+        return EXIT_ERROR
+    except UsageError as err:
+        print(err, file=sys.stderr)
         return EXIT_ERROR
 
 

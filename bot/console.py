@@ -108,7 +108,8 @@ class ConsoleChat:
             if self.interactive:
                 try:
                     line = input(prompt)
-                except EOFError:
+                except (EOFError, KeyboardInterrupt):
+                    self.out.print()
                     line = None
             else:
                 line = self.stdin.readline()

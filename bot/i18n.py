@@ -334,6 +334,10 @@ UI: dict[str, dict[str, str]] = {
         "ja": "このカードは古くなっています。#{id} はすでに次の段階(承認者: {approver}さん)に進んでいます。/show {id} で最新の状態を確認してください。",
         "en": "This card is out of date: #{id} has moved on and now waits for {approver}. Type /show {id} for its current state.",
     },
+    "err.yen_required": {
+        "ja": "#{id} は外貨の申請です。円換算額を添えて承認してください。例: /approve {id} yen=6800",
+        "en": "#{id} is in a foreign currency: approve it with the yen amount, e.g. /approve {id} yen=6800",
+    },
     "err.not_found": {"ja": "#{id} という申請は見つかりません。", "en": "There is no request #{id}."},
     "err.not_approver": {
         "ja": "#{id} の承認者ではありません(現在の承認者: {approver}さん)。",

@@ -43,6 +43,7 @@ class Usage:
     days: float
     hours: float = 0.0  # set for hourly leave (days = hours / hours_per_day)
     request_id: int | None = None
+    adjustment: bool = False  # an opening balance or correction, not a day anyone took off
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +224,7 @@ def five_day_duty(
         return None
     g = max(current, key=lambda x: x.date)
     end = add_months(g.date, 12)
-    taken = sum(u.days for u in usages if g.date <= u.date < end and u.hours <= EPS)
+    taken = sum(u.days for u in usages if g.date <= u.date < end and u.hours <= EPS and not u.adjustment)
     return DutyStatus(
         employee_id=employee.id,
         grant_date=g.date,

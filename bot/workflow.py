@@ -290,11 +290,13 @@ class Workflow:
         action: str,
         reason: str | None = None,
         expected_version: int | None = None,
+        amount_jpy: int | None = None,
     ) -> Result:
         """Approve, reject, request changes, cancel, override (E1) or confirm unpaid leave (L5).
 
         Authorisation fails closed: only the current step's approver or their delegate may
-        decide, and never the requester.
+        decide, and never the requester. Finance approving a foreign-currency claim gives its
+        yen amount (E8), which may add the steps that amount requires.
         """
         if action not in ACTIONS:
             return Result(False, "unknown_action", data={"action": action})
@@ -310,7 +312,7 @@ class Workflow:
                 step = self.current_step(req)
                 return Result(False, "stale", req, {"approver": step.approver_id if step else None})
             if action in APPROVER_ACTIONS:
-                return self._decide_step(req, actor, action, reason, at, today)
+                return self._decide_step(req, actor, action, reason, at, today, amount_jpy)
             if action == "cancel":
                 return self._cancel(req, actor, reason, at, today)
             if action == "override":
@@ -351,7 +353,14 @@ class Workflow:
         return not any(s.acted_by == actor.id for s in steps if s.seq != step.seq)
 
     def _decide_step(
-        self, req: Request, actor: Employee, action: str, reason: str | None, at: str, today: dt.date
+        self,
+        req: Request,
+        actor: Employee,
+        action: str,
+        reason: str | None,
+        at: str,
+        today: dt.date,
+        amount_jpy: int | None = None,
     ) -> Result:
         assert req.id is not None
         if req.status not in (Status.PENDING, Status.ESCALATED):
@@ -381,6 +390,11 @@ class Workflow:
             "on_behalf_of": step.approver_id if on_behalf else None,
         }
         if action == "approve":
+            fixing = self._yen_step(req, step)
+            if fixing and amount_jpy is None and req.details.amount_jpy is None:  # type: ignore[union-attr]
+                return Result(False, "yen_required", req)
+            if fixing and amount_jpy is not None:
+                req = self._fix_yen(req, actor, amount_jpy, at, today)
             done = replace(step, status="approved", acted_by=actor.id, acted_at=at, comment=reason)
             records.update_step(self.store, done)
             following = [s for s in records.get_steps(self.store, req.id) if s.seq > step.seq and s.status == "waiting"]
@@ -432,6 +446,40 @@ class Workflow:
         self.store.audit(at, actor.id, "request.changes_requested", req.id, audit)
         records.notify(self.store, req.requester_id, "changes_requested", req.id, {"by": actor.id}, at)
         return Result(True, "changes_requested", new)
+
+    def _yen_step(self, req: Request, step: ApprovalStep) -> bool:
+        details = req.details
+        role = self.rules.expenses.foreign_currency.add_role
+        return isinstance(details, ExpenseClaim) and details.currency != "JPY" and step.role == role
+
+    def _fix_yen(self, req: Request, actor: Employee, amount_jpy: int, at: str, today: dt.date) -> Request:
+        """Record the yen amount and add any step it now requires (an amount over the CEO's limit)."""
+        assert req.id is not None and isinstance(req.details, ExpenseClaim)
+        details = replace(req.details, amount_jpy=amount_jpy)
+        requester = self.directory.require(req.requester_id)
+        decision = self.decide_for(requester, details, today, req.id)
+        steps = records.get_steps(self.store, req.id)
+        have = {s.role for s in steps}
+        missing = [spec for spec in decision.chain if spec.role not in have]
+        if missing:
+            added = resolve_chain(
+                missing, requester, self.directory, self.rules.routing.fallback_roles, today, self.on_leave, req.id
+            )
+            taken = {s.approver_id for s in steps}
+            last = max(s.seq for s in steps)
+            for offset, extra in enumerate(added, start=1):
+                status = "skipped" if extra.approver_id in taken else "waiting"
+                records.insert_step(self.store, replace(extra, seq=last + offset, status=status))
+        new = self._move(req, req.status, at, details=details, decision=decision)
+        self._save(req, new)
+        self.store.audit(
+            at,
+            actor.id,
+            "request.yen_fixed",
+            req.id,
+            {"amount_jpy": amount_jpy, "added_roles": [m.role for m in missing]},
+        )
+        return new
 
     def _cancel(self, req: Request, actor: Employee, reason: str | None, at: str, today: dt.date) -> Result:
         assert req.id is not None

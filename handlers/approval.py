@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.models import Reply
 from bot.services import Services
-from handlers.base import Inbound, parse_request_id, result_reply, text_reply
+from handlers.base import Inbound, normalize, parse_request_id, result_reply, text_reply
+
+_YEN = re.compile(r"(?:^|\s)(?:yen=|円=|¥)(\d[\d,]*)(?:円)?(?=\s|$)", re.IGNORECASE)
 
 # The command a person types, the workflow action it means.
 ACTION_OF_COMMAND = {
@@ -41,5 +45,12 @@ class ApprovalHandler:
         rid = parse_request_id(head) if head else None
         if rid is None:
             return text_reply(msg, services, "err.bad_id", command=command)
-        result = services.workflow.act(rid, msg.employee, action, reason.strip() or None, expected_version)
+        amount_jpy = None
+        if m := _YEN.search(normalize(reason)):
+            # Finance gives the yen amount of a foreign-currency claim as it approves (E8).
+            amount_jpy = int(m.group(1).replace(",", ""))
+            reason = _YEN.sub("", normalize(reason))
+        result = services.workflow.act(
+            rid, msg.employee, action, reason.strip() or None, expected_version, amount_jpy=amount_jpy
+        )
         return result_reply(result, msg, services, command)

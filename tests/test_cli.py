@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -129,3 +130,40 @@ def test_leave_duty_lists_people_short_of_five_days(
     )
     console(monkeypatch, "e004", "/quit\n")  # HR gets the list
     assert "取得が不足している社員" in capsys.readouterr().out
+
+
+def test_opening_balances_are_set_by_hand_or_from_a_csv(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Watanabe (e007) holds 18 + 20 statutory days; HR's spreadsheet says 12.5 remain, 3 taken this year.
+    assert main(["leave", "set-balance", "e007", "12.5", "--taken-this-year", "3"]) == 0
+    assert "e007 Shota Watanabe: 38 → 12.5 days on 2026-11-24" in capsys.readouterr().out
+    console(monkeypatch, "e007", "/balance\n")
+    out = capsys.readouterr().out
+    assert re.search(r"残り\s+12.5日", out)
+    assert "年5日取得義務: 3/5日" in out  # the adjustment itself is not leave taken
+    # Raising a balance grants the difference.
+    assert main(["leave", "set-balance", "e007", "15"]) == 0
+    assert "12.5 → 15 days" in capsys.readouterr().out
+
+    sheet = env / "balances.csv"
+    sheet.write_text(
+        "employee,remaining,as_of,taken_this_year\n"
+        "ito@hikari-works.example,7,2026-11-24,5\n"
+        "ghost@example.com,3,,\n"
+        "e009,ten,,\n",
+        encoding="utf-8",
+    )
+    assert main(["leave", "set-balance", str(sheet), "--file"]) == 2
+    err = capsys.readouterr().err
+    assert "Nothing was changed" in err
+    assert "balances.csv row 3, column 'employee': no active employee 'ghost@example.com'" in err
+    assert "balances.csv row 4, column 'remaining': 'ten' is not a number of days" in err
+    sheet.write_text("employee,remaining,as_of,taken_this_year\nito@hikari-works.example,7,2026-11-24,5\n")
+    assert main(["leave", "set-balance", str(sheet), "--file"]) == 0
+    assert "e006 Daisuke Ito:" in capsys.readouterr().out
+    assert main(["leave", "balance", "e006"]) == 0
+    assert "7 days left" in capsys.readouterr().out
+    assert main(["leave", "balance", "e006", "--date", "2026-13-01"]) == 2
+    assert "'2026-13-01' is not a date (YYYY-MM-DD)" in capsys.readouterr().err
+    assert main(["audit", "verify"]) == 0

@@ -473,3 +473,15 @@ def test_e8_and_e7_both_name_finance_on_one_step(rules):
     d = run(rules, usd("20"), prior(20, currency="USD"))
     assert roles(d) == ["manager", "finance"]
     assert set(step_rules(d, "finance")) == {"E7", "E8"}
+
+
+def test_e3_does_not_ask_a_supplier_abroad_for_a_japanese_invoice_number(rules):
+    d = run(rules, usd("400", amount_jpy=62000))
+    assert "E3" not in ids(d)
+    domestic = run(rules, claim(62000))
+    only(domestic, "E3", Severity.WARNING)
+
+
+def test_e8_fixed_yen_amount_routes_like_a_yen_claim(rules):
+    d = run(rules, claim("3400", "software", currency="USD", amount_jpy=527000))
+    assert roles(d) == ["manager", "finance", "ceo"]

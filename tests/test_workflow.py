@@ -836,6 +836,37 @@ def test_a_claim_nobody_can_approve_is_kept_and_the_admins_are_told(tmp_path: Pa
     store.close()
 
 
+def test_finance_fixes_the_yen_amount_of_a_foreign_claim_and_the_ceo_step_is_added(env: Env) -> None:
+    req = env.wf.submit(env.person("e007"), claim(4200, "software", currency="USD")).request
+    assert req is not None and req.id is not None
+    assert [(seq, role) for seq, role, _, _ in env.steps(req.id)] == [(1, "manager"), (2, "finance")]
+    env.wf.act(req.id, env.person("e006"), "approve")
+
+    refused = env.wf.act(req.id, env.person("e002"), "approve")
+    assert refused.code == "yen_required"
+    assert env.step(req.id, 2).status == "pending"
+
+    fixed = env.wf.act(req.id, env.person("e002"), "approve", "rate 155", amount_jpy=651000)
+    assert fixed.code == "advanced"
+    after = env.request(req.id)
+    assert isinstance(after.details, ExpenseClaim) and after.details.amount_jpy == 651000
+    assert env.steps(req.id) == [
+        (1, "manager", "e006", "approved"),
+        (2, "finance", "e002", "approved"),
+        (3, "ceo", "e001", "pending"),
+    ]
+    assert "request.yen_fixed" in env.audit_actions(req.id)
+    assert env.wf.act(req.id, env.person("e001"), "approve").code == "approved"
+
+
+def test_a_small_foreign_claim_fixed_in_yen_needs_no_extra_step(env: Env) -> None:
+    req = env.wf.submit(env.person("e007"), claim(20, "books", currency="USD")).request
+    assert req is not None and req.id is not None
+    env.wf.act(req.id, env.person("e006"), "approve")
+    assert env.wf.act(req.id, env.person("e002"), "approve", amount_jpy=3100).code == "approved"
+    assert len(env.steps(req.id)) == 2
+
+
 def test_escalation_stops_at_the_top_and_never_reaches_the_requester(env: Env) -> None:
     req = submit_claim(env, "e006", 12000)  # already with the CEO, who has no manager
 

@@ -187,7 +187,8 @@ def decide_expense(claim: ExpenseClaim, ctx: DecisionContext) -> Decision:
 
     # E3: qualified-invoice registration number; a warning for finance, never a block.
     inv = p.invoice_number
-    if amount_yen is not None and amount_yen >= inv.required_from_yen and not (public and inv.exempt_public_transport):
+    invoice_exempt = (public and inv.exempt_public_transport) or (foreign and inv.exempt_foreign_currency)
+    if amount_yen is not None and amount_yen >= inv.required_from_yen and not invoice_exempt:
         if not claim.invoice_number:
             d.add(
                 finding(

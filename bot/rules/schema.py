@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -66,6 +67,7 @@ class PublicTransport(Strict):
 class InvoiceRule(Strict):
     required_from_yen: Yen
     exempt_public_transport: bool = True
+    exempt_foreign_currency: bool = True
 
 
 class EntertainmentRule(Strict):
@@ -233,6 +235,15 @@ class CalendarPolicy(Strict):
     closures: list[Closure] = []
     company_holidays: list[dt.date] = []
     timezone: str = "Asia/Tokyo"
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{v}' is not a time zone (e.g. Asia/Tokyo)") from None
+        return v
 
     @field_validator("workdays")
     @classmethod

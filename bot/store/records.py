@@ -160,23 +160,27 @@ def _step_from_row(row: dict[str, Any]) -> ApprovalStep:
 def replace_steps(store: Store, request_id: int, steps: Sequence[ApprovalStep]) -> None:
     store.execute("DELETE FROM approval_steps WHERE request_id = ?", (request_id,))
     for s in steps:
-        store.execute(
-            "INSERT INTO approval_steps (request_id, seq, role, approver_id, original_approver_id, via, status, "
-            "acted_by, acted_at, comment, rule_ids) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                request_id,
-                s.seq,
-                s.role,
-                s.approver_id,
-                s.original_approver_id,
-                s.via,
-                s.status,
-                s.acted_by,
-                s.acted_at,
-                s.comment,
-                dumps(list(s.rule_ids)),
-            ),
-        )
+        insert_step(store, s)
+
+
+def insert_step(store: Store, s: ApprovalStep) -> None:
+    store.execute(
+        "INSERT INTO approval_steps (request_id, seq, role, approver_id, original_approver_id, via, status, "
+        "acted_by, acted_at, comment, rule_ids) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            s.request_id,
+            s.seq,
+            s.role,
+            s.approver_id,
+            s.original_approver_id,
+            s.via,
+            s.status,
+            s.acted_by,
+            s.acted_at,
+            s.comment,
+            dumps(list(s.rule_ids)),
+        ),
+    )
 
 
 def update_step(store: Store, step: ApprovalStep) -> None:
@@ -249,11 +253,24 @@ def void_leave_for_request(store: Store, request_id: int) -> int:
 
 def leave_usages(store: Store, employee_id: str, leave_type: str = "annual") -> list[Usage]:
     rows = store.query(
-        "SELECT date, days, hours, request_id FROM leave_ledger WHERE employee_id = ? AND entry = 'use' "
-        "AND leave_type = ? AND void = 0 ORDER BY date",
+        "SELECT entry, date, days, hours, request_id FROM leave_ledger WHERE employee_id = ? "
+        "AND entry IN ('use', 'adjust') AND leave_type = ? AND void = 0 ORDER BY date, id",
         (employee_id, leave_type),
     )
-    return [Usage(dt.date.fromisoformat(r["date"]), r["days"], r["hours"] or 0.0, r["request_id"]) for r in rows]
+    return [
+        Usage(dt.date.fromisoformat(r["date"]), r["days"], r["hours"] or 0.0, r["request_id"], r["entry"] == "adjust")
+        for r in rows
+    ]
+
+
+def add_adjustment(store: Store, employee_id: str, day: dt.date, days: float, at: str, note: str) -> None:
+    """Days used before the bot kept the ledger (an opening balance): they count against the
+    balance, oldest grant first, but not as leave taken in the year (L9)."""
+    store.execute(
+        "INSERT INTO leave_ledger (employee_id, entry, date, days, hours, leave_type, note, created_at) "
+        "VALUES (?, 'adjust', ?, ?, 0, 'annual', ?, ?)",
+        (employee_id, day.isoformat(), days, note, at),
+    )
 
 
 def manual_grants(store: Store, employee_id: str) -> list[Grant]:

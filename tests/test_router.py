@@ -1,0 +1,116 @@
+"""The router and handlers as every adapter uses them: one inbound message in, replies out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.app import App, build_app
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.models import ExpenseClaim, Reply
+from bot.store import records
+from handlers import Inbound
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    settings = Settings(
+        db=tmp_path / "bot.db", knowledge_dir=ROOT / "knowledge", attachments_dir=tmp_path / "files", locale="ja"
+    )
+    a = build_app(settings, FixedClock("2026-11-24T10:00"))
+    yield a
+    a.close()
+
+
+def say(app: App, who: str, text: str, delivery_id: str | None = None, platform: str = "test") -> list[Reply]:
+    person = app.directory.find(who)
+    assert person is not None
+    return app.router.handle(Inbound(person, text, platform=platform, delivery_id=delivery_id))
+
+
+def texts(replies: list[Reply]) -> str:
+    return "\n".join(r.text for r in replies)
+
+
+def test_a_new_database_is_seeded_with_the_demo_company(app: App) -> None:
+    assert len(app.directory) == 13
+    assert app.directory.require("e001").has_role("ceo")
+
+
+def test_a_retried_delivery_is_handled_once(app: App) -> None:
+    receipt = Path(app.settings.attachments_dir).parent / "r.pdf"
+    receipt.write_bytes(b"%PDF")
+    first = say(app, "e007", f"/expense 12000 supplies 2026-11-20 椅子 receipt={receipt}", delivery_id="Ev1")
+    again = say(app, "e007", f"/expense 12000 supplies 2026-11-20 椅子 receipt={receipt}", delivery_id="Ev1")
+    assert "#1 を申請しました" in texts(first)
+    assert again == []
+    assert len(records.list_requests(app.store)) == 1
+    # The same id on another platform is another delivery.
+    assert "#2" in texts(say(app, "e007", "/leave 2026-12-24 pm", delivery_id="Ev1", platform="other"))
+
+
+def test_full_width_commands_and_japanese_aliases_work(app: App) -> None:
+    assert "#1 は自動承認されました。" in texts(say(app, "e007", "／経費　２８００　交通費　昨日　電車 渋谷→新宿"))
+    assert "有給休暇の残日数" in say(app, "e007", "/残日数")[0].card.title  # type: ignore[union-attr]
+
+
+def test_a_failure_inside_a_handler_gets_a_polite_answer_and_the_message_is_kept(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(app.services.workflow, "submit", broken)
+    replies = say(app, "clark@hikari-works.example", "/leave 2026-12-24")
+    assert "Sorry, something went wrong (ref " in texts(replies)
+    rows = app.store.query("SELECT actor, data FROM audit_log WHERE action = 'inbound.failed'")
+    assert rows and rows[0]["actor"] == "e008"
+    assert "/leave 2026-12-24" in rows[0]["data"] and "disk on fire" in rows[0]["data"]
+    assert app.store.verify_audit().ok
+
+
+def test_finance_approves_a_foreign_claim_with_its_yen_amount_in_one_line(app: App) -> None:
+    receipt = Path(app.settings.attachments_dir).parent / "inv.pdf"
+    receipt.write_bytes(b"%PDF")
+    say(app, "e007", f"/expense $45.20 books 2026-11-20 O'Reilly ebook receipt={receipt}")
+    say(app, "e006", "/approve 1")
+    assert "円換算額を添えて承認してください" in texts(say(app, "e002", "/approve 1"))
+    assert "#1 を承認しました。" in texts(say(app, "e002", "/approve 1 yen=7,010 rate 155.1"))
+    req = records.get_request(app.store, 1)
+    assert req is not None and isinstance(req.details, ExpenseClaim)
+    assert req.details.amount_jpy == 7010
+    assert records.get_steps(app.store, 1)[1].comment == "rate 155.1"
+
+
+def test_approvers_see_what_waits_for_them_and_others_cannot_see_it(app: App) -> None:
+    receipt = Path(app.settings.attachments_dir).parent / "r.pdf"
+    receipt.write_bytes(b"%PDF")
+    say(app, "e007", f"/expense 12000 supplies 2026-11-20 椅子 receipt={receipt}")
+    pending = say(app, "e006", "/pending")
+    assert pending[0].text == "あなたの承認待ち"
+    assert pending[1].card is not None and [a.id for a in pending[1].card.actions] == [
+        "approve",
+        "reject",
+        "request_changes",
+    ]
+    # The delegate (e007) sees Ito's queue too, but never their own request in it.
+    assert texts(say(app, "e007", "/pending")) == "承認待ちの申請はありません。"
+    # A colleague outside the request cannot read it; finance can.
+    assert texts(say(app, "e009", "/show 1")) == "#1 という申請は見つかりません。"
+    assert say(app, "e003", "/show 1")[0].card is not None
+
+
+def test_reject_needs_a_reason_and_the_requester_is_told_why(app: App) -> None:
+    receipt = Path(app.settings.attachments_dir).parent / "r.pdf"
+    receipt.write_bytes(b"%PDF")
+    say(app, "e013", f"/expense 12000 supplies 2026-11-20 chair receipt={receipt}")
+    assert "理由を添えてください。例: /reject 1" in texts(say(app, "e012", "/reject 1"))
+    assert "#1 を却下しました。" in texts(say(app, "e012", "/reject 1 私物のため"))
+    note = records.undelivered(app.store, "e013")[-1]
+    assert note["event"] == "decided"
+    card = say(app, "e013", "/show 1")[0].card
+    assert card is not None and ("Comment", "私物のため") in card.fields
