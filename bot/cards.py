@@ -15,6 +15,7 @@ from bot.models import (
     Severity,
     Status,
 )
+from bot.rules.engine import leave_amount_days
 from bot.services import Services
 from bot.store import records
 
@@ -47,7 +48,7 @@ def _leave_fields(r: LeaveRequest, services: Services, locale: str) -> list[tupl
     if r.portion == "hours":
         unit += f" ({r.hours}h)"
     working = services.rules.calendar.working_days(r.start, r.end)
-    amount = 0.5 if r.portion in ("am", "pm") else len(working)
+    amount = leave_amount_days(r, working, services.rules.leave.hours_per_day)
     fields = [
         (t("field.type", locale), t(f"leave.{r.leave_type}", locale)),
         (t("field.period", locale), period),

@@ -9,7 +9,7 @@ from collections import Counter
 from bot.directory import Directory
 from bot.leave_ledger import Usage, compute_balance
 from bot.models import Employee, ExpenseClaim, LeaveRequest, Status
-from bot.rules.engine import DecisionContext, LeaveFacts, PriorClaim, leave_amount_days
+from bot.rules.engine import DecisionContext, LeaveFacts, PriorClaim
 from bot.rules.loader import RuleSet
 from bot.store import records
 from bot.store.db import Store
@@ -95,7 +95,3 @@ class ContextBuilder:
             team_size=max(1, len(team)),
             team_absent=dict(absent),
         )
-
-
-def request_amount_days(req: LeaveRequest, rules: RuleSet) -> float:
-    return leave_amount_days(req, rules.calendar.working_days(req.start, req.end), rules.leave.hours_per_day)

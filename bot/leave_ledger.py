@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar as _cal
 import datetime as dt
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -237,8 +236,3 @@ def five_day_duty(
 
 def needs_reminder(status: DutyStatus | None, today: dt.date) -> bool:
     return bool(status and today >= status.remind_from and status.short > EPS)
-
-
-def round_half(value: float) -> float:
-    """Leave balances are shown to the half day they are taken in."""
-    return math.floor(value * 2 + EPS) / 2

@@ -7,7 +7,7 @@ store, the workflow and the adapters all speak in these types.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -260,9 +260,6 @@ class Request:
     decided_by: str | None = None
     decided_at: str | None = None
     reason: str | None = None
-
-    def with_(self, **changes: Any) -> Request:
-        return replace(self, **changes)
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,10 +83,3 @@ class WorkCalendar:
         if first_day <= made_on:
             return 0
         return self.count_working_days(made_on + dt.timedelta(days=1), first_day)
-
-    def end_after_working_days(self, start: dt.date, count: int) -> dt.date:
-        """The last day of a span of `count` working days that begins on `start` (`N日間`)."""
-        day = start
-        while not self.is_working_day(day):
-            day += dt.timedelta(days=1)
-        return self.nth_working_day_after(day, count - 1) if count > 1 else day

@@ -425,27 +425,19 @@ class Workflow:
             self.store.audit(at, actor.id, "request.approved", req.id, audit)
             records.notify(self.store, req.requester_id, "decided", req.id, {"by": actor.id}, at)
             return Result(True, "approved", new)
-        if action == "reject":
-            records.update_step(
-                self.store, replace(step, status="rejected", acted_by=actor.id, acted_at=at, comment=reason)
-            )
-            new = self._move(
-                req, Status.REJECTED, at, decided_by=actor.id, decided_at=at, reason=reason, current_step=None
-            )
-            self._save(req, new)
-            self.store.audit(at, actor.id, "request.rejected", req.id, audit)
-            records.notify(self.store, req.requester_id, "decided", req.id, {"by": actor.id}, at)
-            return Result(True, "rejected", new)
+        # Reject ends the request; request changes sends it back to the requester.
+        step_status, status, event = {
+            "reject": ("rejected", Status.REJECTED, "decided"),
+            "request_changes": ("changes_requested", Status.NEEDS_INFO, "changes_requested"),
+        }[action]
         records.update_step(
-            self.store, replace(step, status="changes_requested", acted_by=actor.id, acted_at=at, comment=reason)
+            self.store, replace(step, status=step_status, acted_by=actor.id, acted_at=at, comment=reason)
         )
-        new = self._move(
-            req, Status.NEEDS_INFO, at, decided_by=actor.id, decided_at=at, reason=reason, current_step=None
-        )
+        new = self._move(req, status, at, decided_by=actor.id, decided_at=at, reason=reason, current_step=None)
         self._save(req, new)
-        self.store.audit(at, actor.id, "request.changes_requested", req.id, audit)
-        records.notify(self.store, req.requester_id, "changes_requested", req.id, {"by": actor.id}, at)
-        return Result(True, "changes_requested", new)
+        self.store.audit(at, actor.id, f"request.{step_status}", req.id, audit)
+        records.notify(self.store, req.requester_id, event, req.id, {"by": actor.id}, at)
+        return Result(True, step_status, new)
 
     def _yen_step(self, req: Request, step: ApprovalStep) -> bool:
         details = req.details

@@ -6,7 +6,7 @@ import re
 
 from bot.models import Reply
 from bot.services import Services
-from handlers.base import Inbound, normalize, parse_request_id, result_reply, text_reply
+from handlers.base import Command, Inbound, normalize, parse_request_id, result_reply, text_reply
 
 _YEN = re.compile(r"(?:^|\s)(?:yen=|円=|¥)(\d[\d,]*)(?:円)?(?=\s|$)", re.IGNORECASE)
 
@@ -24,7 +24,7 @@ ACTION_OF_COMMAND = {
 class ApprovalHandler:
     kind = "approval"
 
-    def make(self, command: str):
+    def make(self, command: str) -> Command:
         action = ACTION_OF_COMMAND[command]
 
         def run(msg: Inbound, args: str, services: Services) -> list[Reply]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import days, t
 from bot.leave_ledger import compute_balance, five_day_duty
-from bot.models import Card, LeaveRequest, Reply, Status
+from bot.models import Card, LeaveRequest, Reply, Request, Status
 from bot.services import Services
 from bot.store import records
 from handlers.base import Inbound, card_reply, locale_for, parse_date, parse_request_id, text_reply
@@ -114,7 +114,7 @@ class StatusHandler:
         return [Reply(locale, card=Card(title, tuple(fields)))]
 
 
-def _summary(req, services: Services, locale: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def _summary(req: Request, services: Services, locale: str) -> tuple[str, str]:
     d = req.details
     if isinstance(d, LeaveRequest):
         what = f"{t('leave.' + d.leave_type, locale)} {d.start.isoformat()}" + (

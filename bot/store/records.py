@@ -63,24 +63,32 @@ def _request_from_row(row: dict[str, Any]) -> Request:
     )
 
 
+def _columns(req: Request) -> dict[str, Any]:
+    return {
+        "status": req.status.value,
+        "details": dumps(req.details.to_dict()),
+        "decision": dumps(req.decision.to_dict()) if req.decision else None,
+        "ruleset_version": req.decision.ruleset_version if req.decision else None,
+        "version": req.version,
+        "current_step": req.current_step,
+        "updated_at": req.updated_at,
+        "submitted_on": req.submitted_on.isoformat() if req.submitted_on else None,
+        "decided_by": req.decided_by,
+        "decided_at": req.decided_at,
+        "reason": req.reason,
+    }
+
+
 def insert_request(store: Store, req: Request, source: str | None = None) -> int:
+    row = {
+        **_columns(req),
+        "kind": req.kind,
+        "requester_id": req.requester_id,
+        "created_at": req.created_at,
+        "source": source,
+    }
     cur = store.execute(
-        "INSERT INTO requests (kind, requester_id, status, details, decision, ruleset_version, version, "
-        "current_step, created_at, updated_at, submitted_on, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            req.kind,
-            req.requester_id,
-            req.status.value,
-            dumps(req.details.to_dict()),
-            dumps(req.decision.to_dict()) if req.decision else None,
-            req.decision.ruleset_version if req.decision else None,
-            req.version,
-            req.current_step,
-            req.created_at,
-            req.updated_at,
-            req.submitted_on.isoformat() if req.submitted_on else None,
-            source,
-        ),
+        f"INSERT INTO requests ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", tuple(row.values())
     )
     assert cur.lastrowid is not None
     return cur.lastrowid
@@ -88,24 +96,10 @@ def insert_request(store: Store, req: Request, source: str | None = None) -> int
 
 def update_request(store: Store, req: Request, expected_version: int) -> bool:
     """Compare-and-set: writes only if nobody changed the request since `expected_version`."""
+    row = _columns(req)
     cur = store.execute(
-        "UPDATE requests SET status=?, details=?, decision=?, ruleset_version=?, version=?, current_step=?, "
-        "updated_at=?, submitted_on=?, decided_by=?, decided_at=?, reason=? WHERE id=? AND version=?",
-        (
-            req.status.value,
-            dumps(req.details.to_dict()),
-            dumps(req.decision.to_dict()) if req.decision else None,
-            req.decision.ruleset_version if req.decision else None,
-            req.version,
-            req.current_step,
-            req.updated_at,
-            req.submitted_on.isoformat() if req.submitted_on else None,
-            req.decided_by,
-            req.decided_at,
-            req.reason,
-            req.id,
-            expected_version,
-        ),
+        f"UPDATE requests SET {', '.join(f'{k}=?' for k in row)} WHERE id=? AND version=?",
+        (*row.values(), req.id, expected_version),
     )
     return cur.rowcount == 1
 
