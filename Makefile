@@ -29,6 +29,7 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy bot handlers
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev

@@ -112,7 +112,7 @@ def cmd_rules_explain(args: argparse.Namespace) -> int:
         )
         for f in decision.findings:
             out.print(f"  [{f.rule_id}] {f.severity.value}: {f.message(locale)}")
-        for step in records.get_steps(app.store, req.id):
+        for step in records.get_steps(app.store, args.request_id):
             who = app.services.name(step.approver_id, locale)
             extra = f" (via {step.via}" + (f", for {step.original_approver_id})" if step.original_approver_id else ")")
             out.print(f"  step {step.seq}: {step.role} → {who}{extra} [{step.status}] rules {', '.join(step.rule_ids)}")
@@ -274,8 +274,8 @@ def cmd_leave_set_balance(args: argparse.Namespace) -> int:
             print("Nothing was changed:\n  " + "\n  ".join(problems), file=sys.stderr)
             return EXIT_ERROR
         at = app.services.now_iso()
-        for person, remaining, day, taken in plan:
-            change = set_balance(app.store, app.rules, person, remaining, day, at, "cli", taken)
+        for person, target, day, already_taken in plan:
+            change = set_balance(app.store, app.rules, person, target, day, at, "cli", already_taken)
             print(f"{person.id} {person.name_en}: {days(change.before)} → {days(change.after)} days on {day}")
         return 0
     finally:

@@ -167,7 +167,7 @@ class Workflow:
     def _apply(self, req: Request, decision: Decision, requester: Employee, at: str, today: dt.date) -> Request:
         """Move a submitted request to where its decision sends it."""
         assert req.id is not None
-        audit = {
+        audit: dict[str, Any] = {
             "outcome": decision.outcome.value,
             "ruleset_version": decision.ruleset_version,
             "findings": [f"{f.rule_id}:{f.severity.value}" for f in decision.findings],
@@ -397,7 +397,9 @@ class Workflow:
                 req = self._fix_yen(req, actor, amount_jpy, at, today)
             done = replace(step, status="approved", acted_by=actor.id, acted_at=at, comment=reason)
             records.update_step(self.store, done)
-            following = [s for s in records.get_steps(self.store, req.id) if s.seq > step.seq and s.status == "waiting"]
+            following = [
+                s for s in records.get_steps(self.store, step.request_id) if s.seq > step.seq and s.status == "waiting"
+            ]
             if following:
                 requester = self.directory.require(req.requester_id)
                 nxt = pick_for_day(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from bot.i18n import t
@@ -44,8 +45,8 @@ class LeaveHandler:
         today = services.today()
         leave_type = None
         portion, hours = "full", None
-        dates = []
-        rest = []
+        dates: list[dt.date] = []
+        rest: list[str] = []
         for w in words:
             low = w.lower()
             if leave_type is None and low in _TYPE_WORDS:
@@ -54,8 +55,8 @@ class LeaveHandler:
                 portion = _PORTION_WORDS[low]
             elif m := _HOURS.match(low):
                 portion, hours = "hours", int(m.group(1))
-            elif ".." in w and all(parse_date(p, today, True) for p in w.split("..", 1)):
-                dates += [parse_date(p, today, True) for p in w.split("..", 1)]
+            elif ".." in w and all(span := [parse_date(p, today, True) for p in w.split("..", 1)]):
+                dates += [d for d in span if d]
             elif len(dates) < 2 and (d := parse_date(w, today, prefer_future=True)):
                 dates.append(d)
             else:

@@ -92,13 +92,14 @@ class _Draft:
         return any(f.severity in severities for f in self.findings)
 
     def finish(self, rules: RuleSet, auto: bool) -> Decision:
+        chain: tuple[StepSpec, ...] = ()
         if self.has(Severity.REJECT):
-            outcome, chain = Outcome.REJECTED, ()
+            outcome = Outcome.REJECTED
         elif self.has(Severity.BLOCK):
             # A request waiting for information has no chain until it is complete.
-            outcome, chain = Outcome.NEEDS_INFO, ()
+            outcome = Outcome.NEEDS_INFO
         elif auto:
-            outcome, chain = Outcome.AUTO_APPROVED, ()
+            outcome = Outcome.AUTO_APPROVED
         else:
             order = rules.routing.chain_order
             ranked = sorted(self.roles, key=lambda r: order.index(r) if r in order else len(order))

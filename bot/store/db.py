@@ -17,12 +17,13 @@ from typing import Any
 import sqlite_utils
 
 from bot.store import audit
+from bot.store.audit import Verification
 
 Migration = Callable[[sqlite_utils.Database], None]
 
 
 def _v1(db: sqlite_utils.Database) -> None:
-    db["employees"].create(
+    db.table("employees").create(
         {
             "id": str,
             "name_ja": str,
@@ -43,10 +44,10 @@ def _v1(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"name_ja", "name_en", "email"},
     )
-    db["employees"].create_index(["email"], unique=True)
-    db["employees"].create_index(["slack_user_id"])
-    db["employees"].create_index(["chatwork_account_id"])
-    db["requests"].create(
+    db.table("employees").create_index(["email"], unique=True)
+    db.table("employees").create_index(["slack_user_id"])
+    db.table("employees").create_index(["chatwork_account_id"])
+    db.table("requests").create(
         {
             "id": int,
             "kind": str,
@@ -69,14 +70,14 @@ def _v1(db: sqlite_utils.Database) -> None:
         not_null={"kind", "requester_id", "status", "details", "version"},
         defaults={"version": 0},
     )
-    db["requests"].create_index(["requester_id", "status"])
-    db["requests"].create_index(["status"])
+    db.table("requests").create_index(["requester_id", "status"])
+    db.table("requests").create_index(["status"])
     # The duplicate-claim check (E7) looks claims up by requester, date and amount.
     db.execute(
         "CREATE INDEX requests_claim_key ON requests "
         "(requester_id, json_extract(details, '$.date'), json_extract(details, '$.amount'))"
     )
-    db["approval_steps"].create(
+    db.table("approval_steps").create(
         {
             "id": int,
             "request_id": int,
@@ -94,9 +95,9 @@ def _v1(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("request_id", "requests", "id")],
     )
-    db["approval_steps"].create_index(["request_id", "seq"], unique=True)
-    db["approval_steps"].create_index(["approver_id", "status"])
-    db["leave_ledger"].create(
+    db.table("approval_steps").create_index(["request_id", "seq"], unique=True)
+    db.table("approval_steps").create_index(["approver_id", "status"])
+    db.table("leave_ledger").create(
         {
             "id": int,
             "employee_id": str,
@@ -114,10 +115,10 @@ def _v1(db: sqlite_utils.Database) -> None:
         pk="id",
         defaults={"void": 0, "hours": 0.0},
     )
-    db["leave_ledger"].create_index(["employee_id", "leave_type", "date"])
-    db["leave_ledger"].create_index(["date"])
-    db["deliveries"].create({"key": str, "received_at": str}, pk="key")
-    db["audit_log"].create(
+    db.table("leave_ledger").create_index(["employee_id", "leave_type", "date"])
+    db.table("leave_ledger").create_index(["date"])
+    db.table("deliveries").create({"key": str, "received_at": str}, pk="key")
+    db.table("audit_log").create(
         {
             "id": int,
             "at": str,
@@ -131,8 +132,8 @@ def _v1(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"at", "action", "prev_hash", "hash"},
     )
-    db["audit_log"].create_index(["request_id"])
-    db["notifications"].create(
+    db.table("audit_log").create_index(["request_id"])
+    db.table("notifications").create(
         {
             "id": int,
             "recipient_id": str,
@@ -144,8 +145,8 @@ def _v1(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["notifications"].create_index(["recipient_id", "delivered_at"])
-    db["attachments"].create(
+    db.table("notifications").create_index(["recipient_id", "delivered_at"])
+    db.table("attachments").create(
         {
             "id": int,
             "request_id": int,
@@ -158,7 +159,7 @@ def _v1(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["attachments"].create_index(["request_id"])
+    db.table("attachments").create_index(["request_id"])
 
 
 # Append only: a released migration is never edited, a new one is added after it.
@@ -232,7 +233,7 @@ class Store:
             raise RuntimeError("audit entries are written inside the transaction of their change")
         return audit.append(self.db, at, actor, action, request_id, data)
 
-    def verify_audit(self) -> audit.Verification:
+    def verify_audit(self) -> Verification:
         with self._lock:
             return audit.verify(self.db)
 
