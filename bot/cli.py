@@ -129,6 +129,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         app.close()
     if result.ok:
         print(f"Audit log intact: {result.entries} entries, every link verified.")
+        print(f"Head: entry {result.entries}, hash {result.head}")
         return 0
     print(
         f"Audit log BROKEN at entry {result.broken_at}: {result.problem} ({result.entries} entries before it verify).",

@@ -43,6 +43,7 @@ class Verification:
     entries: int
     broken_at: int | None = None
     problem: str = ""
+    head: str = GENESIS  # hash of the last entry: note it elsewhere to detect a cut-off tail
 
 
 def verify(db: sqlite_utils.Database) -> Verification:
@@ -56,4 +57,4 @@ def verify(db: sqlite_utils.Database) -> Verification:
         if entry_hash(prev_hash, entry_id, at, actor, action, request_id, data) != stored_hash:
             return Verification(False, count, entry_id, "its content does not match its hash (edited)")
         prev_hash, expected_id, count = stored_hash, expected_id + 1, count + 1
-    return Verification(True, count)
+    return Verification(True, count, head=prev_hash)
