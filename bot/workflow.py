@@ -109,30 +109,40 @@ class Workflow:
 
     # -- submit ------------------------------------------------------------------------------
 
+    def _insert(
+        self,
+        requester: Employee,
+        details: Details,
+        status: Status,
+        at: str,
+        source: str | None,
+        decision: Decision | None = None,
+        submitted_on: dt.date | None = None,
+    ) -> Request:
+        req = Request(
+            id=None,
+            kind=details.kind,
+            requester_id=requester.id,
+            details=details,
+            status=status,
+            decision=decision,
+            version=1,
+            created_at=at,
+            updated_at=at,
+            submitted_on=submitted_on,
+        )
+        req = replace(req, id=records.insert_request(self.store, req, source))
+        action = "request.submitted" if status is Status.SUBMITTED else "request.drafted"
+        self.store.audit(
+            at, requester.id, action, req.id, {"kind": req.kind, "details": details.to_dict(), "source": source}
+        )
+        return req
+
     def submit(self, requester: Employee, details: Details, source: str | None = None) -> Result:
         at, today = self._now()
         with self.store.tx():
             decision = self.decide_for(requester, details, today)
-            req = Request(
-                id=None,
-                kind=details.kind,
-                requester_id=requester.id,
-                details=details,
-                status=Status.SUBMITTED,
-                decision=decision,
-                version=1,
-                created_at=at,
-                updated_at=at,
-                submitted_on=today,
-            )
-            req = replace(req, id=records.insert_request(self.store, req, source))
-            self.store.audit(
-                at,
-                requester.id,
-                "request.submitted",
-                req.id,
-                {"kind": req.kind, "details": details.to_dict(), "source": source},
-            )
+            req = self._insert(requester, details, Status.SUBMITTED, at, source, decision, today)
             req = self._apply(req, decision, requester, at, today)
         return Result(True, req.status.value, req)
 
@@ -140,20 +150,7 @@ class Workflow:
         """Keep a request that is not sent yet (a form filled in part); `submit_draft` sends it."""
         at, _ = self._now()
         with self.store.tx():
-            req = Request(
-                id=None,
-                kind=details.kind,
-                requester_id=requester.id,
-                details=details,
-                status=Status.DRAFT,
-                version=1,
-                created_at=at,
-                updated_at=at,
-            )
-            req = replace(req, id=records.insert_request(self.store, req, source))
-            self.store.audit(
-                at, requester.id, "request.drafted", req.id, {"kind": req.kind, "details": details.to_dict()}
-            )
+            req = self._insert(requester, details, Status.DRAFT, at, source)
         return Result(True, "draft", req)
 
     def submit_draft(self, request_id: int, actor: Employee) -> Result:

@@ -9,29 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import Decision, Employee, ExpenseClaim, Finding, Outcome, Severity
+from bot.models import Decision, ExpenseClaim, Finding, Outcome, Severity
 from bot.rules.engine import DecisionContext, PriorClaim, decide, is_public_transport
-from bot.rules.loader import RuleSet, load_rules
+from bot.rules.loader import RuleSet
+from tests.people import WATANABE
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 24)
 RECENT = TODAY - dt.timedelta(days=10)
 GOOD_INVOICE = "T7010705000725"
 
-REQUESTER = Employee(
-    id="e007",
-    name_ja="渡辺 翔太",
-    name_en="Shota Watanabe",
-    email="watanabe@hikari-works.example",
-    team="engineering",
-    manager_id="e006",
-    hire_date=dt.date(2020, 1, 6),
-)
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleSet:
-    return load_rules(ROOT / "knowledge")
+REQUESTER = WATANABE
 
 
 def claim(

@@ -19,15 +19,9 @@ from bot.leave_ledger import (
     statutory_grants,
 )
 from bot.models import Employee
-from bot.rules.loader import RuleSet, load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 D = dt.date
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleSet:
-    return load_rules(ROOT / "knowledge")
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import Decision, Employee, Finding, LeaveRequest, Outcome, Severity
+from bot.models import Decision, Finding, LeaveRequest, Outcome, Severity
 from bot.rules.engine import DecisionContext, LeaveFacts, decide
-from bot.rules.loader import RuleSet, load_rules
+from bot.rules.loader import RuleSet
+from tests.people import WATANABE
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 24)  # Tuesday
@@ -21,20 +22,7 @@ FRIDAY = dt.date(2026, 11, 27)
 TUE = dt.date(2026, 12, 1)
 WED = dt.date(2026, 12, 2)
 
-REQUESTER = Employee(
-    id="e007",
-    name_ja="渡辺 翔太",
-    name_en="Shota Watanabe",
-    email="watanabe@hikari-works.example",
-    team="engineering",
-    manager_id="e006",
-    hire_date=dt.date(2020, 1, 6),
-)
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleSet:
-    return load_rules(ROOT / "knowledge")
+REQUESTER = WATANABE
 
 
 def day(month: int, d: int, year: int = 2026) -> dt.date:

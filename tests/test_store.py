@@ -16,7 +16,7 @@ import pytest
 from bot.clock import FixedClock
 from bot.directory import Directory, load_directory_file
 from bot.models import ExpenseClaim, LeaveRequest
-from bot.rules.loader import RuleSet, load_rules
+from bot.rules.loader import RuleSet
 from bot.store import audit, db, records
 from bot.store.db import MIGRATIONS, Store
 from bot.workflow import Workflow
@@ -33,11 +33,6 @@ TABLES = {
     "notifications",
     "attachments",
 }
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleSet:
-    return load_rules(ROOT / "knowledge")
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from bot.clock import FixedClock
 from bot.directory import Directory, load_directory_file
 from bot.leave_ledger import Usage
 from bot.models import ApprovalStep, Employee, ExpenseClaim, LeaveRequest, Request, Severity, Status
-from bot.rules.loader import RuleSet, load_rules
+from bot.rules.loader import RuleSet
 from bot.store import records
 from bot.store.db import Store
 from bot.workflow import TRANSITIONS, Result, TransitionError, Workflow
@@ -32,11 +32,6 @@ ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 24)  # a Tuesday and a working day
 NOW = "2026-11-24T10:00"
 NEXT_WEEK = dt.date(2026, 12, 1)  # a Tuesday: one day off with enough notice
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleSet:
-    return load_rules(ROOT / "knowledge")
 
 
 @dataclass
@@ -923,3 +918,23 @@ def test_saving_over_a_changed_request_is_refused(env: Env) -> None:
     with pytest.raises(TransitionError, match="changed meanwhile"), env.store.tx():
         env.wf._save(stale, moved)
     assert env.request(req.id).status is Status.PENDING
+
+
+def test_a_draft_is_kept_undecided_until_its_requester_submits_it(env: Env) -> None:
+    draft = env.wf.create_draft(env.person("e007"), claim(12000)).request
+    assert draft is not None and draft.id is not None
+    assert (draft.status, draft.decision) == (Status.DRAFT, None)
+    assert env.inbox("e006", draft.id) == []
+    assert env.wf.submit_draft(draft.id, env.person("e008")).code == "not_yours"
+    sent = env.wf.submit_draft(draft.id, env.person("e007"))
+    assert sent.code == "pending"
+    assert env.steps(draft.id) == [(1, "manager", "e006", "pending")]
+    assert env.audit_actions(draft.id) == ["request.drafted", "request.submitted", "request.pending"]
+    assert env.wf.submit_draft(draft.id, env.person("e007")).code == "not_editable"
+
+
+def test_a_draft_can_be_thrown_away(env: Env) -> None:
+    draft = env.wf.create_draft(env.person("e007"), one_day_off()).request
+    assert draft is not None and draft.id is not None
+    assert env.wf.act(draft.id, env.person("e007"), "cancel").code == "cancelled"
+    assert env.request(draft.id).status is Status.CANCELLED
