@@ -1,0 +1,439 @@
+"""The offline engine: reads a message with rules and word lists, no network, no model.
+
+It is the default, the fallback for the LLM engine and the first pass of the hybrid one,
+so it must be fast and honest about what it is unsure of: every field carries a
+confidence, and a guess (a category from no keyword, an intent from weak signals) is
+marked as one so the hybrid engine or the user can settle it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from bot.rules.invoice import normalize_invoice_number
+from bot.understanding.amounts import Amount, find_amounts, normalize, pick_amount
+from bot.understanding.dates import DateMention, Direction, find_dates
+from bot.understanding.types import Understanding
+from bot.workcalendar import WorkCalendar
+
+# Chat markup that is not the message: Chatwork's [To:123] name / [rp aid=… to=…] name.
+_CHAT_PREFIX = re.compile(r"\[(?:To|rp)[^\]]*\][^\n]*\n?|\[/?(?:info|title|qt|qtmeta)[^\]]*\]", re.IGNORECASE)
+
+
+def _words(*items: str) -> re.Pattern[str]:
+    """A case-insensitive pattern of alternatives; ASCII words match only as whole words."""
+    parts = []
+    for w in sorted(items, key=len, reverse=True):
+        e = re.escape(w)
+        parts.append(rf"(?<![a-z]){e}(?![a-z])" if w.isascii() and w[:1].isalpha() else e)
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+# -- intent signals --------------------------------------------------------------------------
+
+EXPENSE_WORDS = _words(
+    "精算", "立替", "立て替え", "立て替えました", "経費", "申請します", "代", "購入", "買いました", "買った", "払いました",
+    "支払", "振込済", "請求", "受験料", "参加費", "購読料", "手数料", "料金", "運賃",
+    "expense", "reimburse", "reimbursement", "claim", "paid", "bought", "ordered", "receipt", "purchase",
+    "fare", "fares", "ticket", "postage", "subscription", "charged", "hit my", "invoice",
+)  # fmt: skip
+LEAVE_WORDS = _words(
+    "休暇", "有給", "有休", "年休", "休み", "お休み", "休みます", "半休", "午前休", "午後休", "時間休", "早退", "遅刻",
+    "遅れて出社", "代休", "振替休日", "振休", "欠勤", "忌引", "病欠", "休ませ",
+    "pto", "vacation", "leave", "day off", "days off", "time off", "sick day", "comp day", "half day",
+    "afternoon off", "morning off", "off on", "take", "taking", "bereavement", "leave early", "hours early",
+)  # fmt: skip
+CONTRACT_WORDS = _words(
+    "契約",
+    "契約書",
+    "nda",
+    "秘密保持",
+    "覚書",
+    "agreement",
+    "contract",
+    "利用規約",
+    "terms of service",
+)
+REVIEW_WORDS = _words(
+    "レビュー", "チェック", "確認", "見て", "見ていただ", "目を通", "review", "look over", "check", "go over", "redline",
+)  # fmt: skip
+STATUS_WORDS = _words(
+    "残って", "残り", "残日数", "残数", "あと何日", "何日残", "my leave balance", "my pto balance", "my balance", "承認されました", "承認された", "ステータス", "進捗", "どうなって",
+    "どうなりました", "まだですか", "left this year", "do i have left", "have left", "get approved",
+    "been approved", "approved yet", "paid out", "been paid", "any update", "status of", "my request", "my claim",
+)  # fmt: skip
+QUESTION_MARK = re.compile(
+    r"[?？]|ますか|でしょうか|ですか|でしたっけ|んですか|かな$|教えて|^(how|what|when|where|which|who|why|is|are|can|do|does|should|may)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+POLICY_TOPICS = _words(
+    "有給", "有休", "休暇", "半休", "慶弔", "忌引", "代休", "振替休日", "病気休暇", "特別休暇", "時間休", "時間単位", "経費", "精算", "タクシー", "接待", "交際費", "会議費", "日当",
+    "出張", "領収書", "インボイス", "登録番号", "申請", "承認", "規程", "契約", "法務", "締め", "期限",
+    "expense", "expenses", "reimburse", "receipt", "invoice", "allowance", "per diem", "leave", "pto", "vacation",
+    "approval", "deadline", "policy", "contract", "legal", "business trip", "travel", "hours", "kindle",
+)  # fmt: skip
+_OFF = re.compile(r"\b(?:take|get|have|need|want)\b.{0,30}\boff\b|\boff\s+(?:on|tomorrow|today|next)\b", re.IGNORECASE)
+OTHER_WORDS = _words(
+    "在宅",
+    "リモート",
+    "テレワーク",
+    "work from home",
+    "working from home",
+    "wfh",
+    "remote",
+)
+
+
+@dataclass(frozen=True)
+class _Cue:
+    """A keyword list that sets a field, with the confidence a match gives."""
+
+    value: str
+    pattern: re.Pattern[str]
+
+
+# -- expense categories, most specific first -------------------------------------------------
+
+CATEGORY_CUES: tuple[_Cue, ...] = (
+    _Cue("travel", _words("出張", "宿泊", "ホテル", "新幹線", "航空券", "飛行機", "日当", "business trip", "trip",
+                          "hotel", "flight", "airfare", "lodging", "per diem")),
+    _Cue("entertainment", _words("接待", "会食", "手土産", "お土産", "贈答", "お歳暮", "お中元", "懇親会",
+                                 "client dinner", "dinner", "gift")),
+    _Cue("meeting", _words("会議", "mtg", "ミーティング", "打ち合わせ", "打合せ", "定例", "お弁当", "弁当", "ランチ代",
+                           "workshop", "meeting", "coffee", "snacks", "lunch")),
+    _Cue("training", _words("受験", "試験", "セミナー", "研修", "講座", "講習", "勉強会参加費", "認定", "資格",
+                            "seminar", "training", "course", "exam", "certification", "conference", "devopsdays",
+                            "ticket")),
+    _Cue("software", _words("サブスク", "ライセンス", "ドメイン", "サーバー代", "クラウド", "aws", "gcp", "azure",
+                            "saas", "subscription", "license", "domain", "hosting", "cloud", "figma", "slack",
+                            "github", "notion", "zoom")),
+    _Cue("communication", _words("通信", "wi-fi", "wifi", "ルーター", "sim", "携帯", "電話代", "郵送", "郵便", "切手",
+                                 "宅急便", "宅配", "レターパック", "送料", "postage", "registered mail", "courier",
+                                 "shipping", "mail", "yamato", "fedex", "dhl")),
+    _Cue("books", _words("書籍", "技術書", "本代", "本を", "の本", "雑誌", "購読", "新聞", "日経", "e-book", "ebook", "e-books",
+                         "book", "books", "kindle", "magazine")),
+    _Cue("supplies", _words("ケーブル", "アダプタ", "変換", "トナー", "インク", "文房具", "文具", "ノート", "ボールペン",
+                            "消耗品", "用紙", "電池", "マウス", "キーボード", "toner", "cable", "adapter", "stationery",
+                            "supplies", "printer paper", "batteries", "mouse", "keyboard")),
+    _Cue("transport", _words("タクシー", "電車", "バス", "地下鉄", "JR", "私鉄", "メトロ", "モノレール", "乗車券", "交通費", "運賃", "駐車", "パーキング", "高速代",
+                             "終電", "suica", "pasmo", "taxi", "uber", "cab", "train", "bus", "subway", "parking",
+                             "toll", "fare", "fares")),
+)  # fmt: skip
+
+LEAVE_TYPE_CUES: tuple[_Cue, ...] = (
+    _Cue("special", _words("忌引", "慶弔", "結婚休暇", "特別休暇", "亡くな", "逝去", "葬儀", "bereavement", "funeral",
+                           "passed away", "wedding leave", "special leave")),
+    _Cue("sick", _words("病気", "病欠", "発熱", "熱が", "体調", "風邪", "通院", "sick", "fever", "ill", "flu")),
+    _Cue("compensatory", _words("代休", "振替休日", "振休", "comp day", "compensatory", "day in lieu")),
+    _Cue("unpaid", _words("欠勤", "無給", "unpaid")),
+    _Cue("annual", _words("有給", "有休", "年休", "年次", "pto", "vacation", "annual leave", "paid leave")),
+)  # fmt: skip
+
+CONTRACT_TYPE_CUES: tuple[_Cue, ...] = (
+    _Cue("nda", _words("nda", "秘密保持", "機密保持", "non-disclosure", "confidentiality agreement")),
+    _Cue("outsourcing", _words("業務委託", "準委任", "請負", "委託契約", "outsourcing", "consulting agreement",
+                               "service agreement", "sow", "statement of work")),
+    _Cue("license", _words("ライセンス", "利用許諾", "使用許諾", "license", "licence", "eula")),
+    _Cue("lease", _words("賃貸借", "賃貸", "リース", "lease", "rental agreement", "tenancy")),
+    _Cue("employment", _words("雇用契約", "労働契約", "雇用", "employment", "offer letter")),
+    _Cue("sales", _words("取引基本契約", "売買", "基本契約", "購買", "sales agreement", "purchase agreement",
+                         "master agreement", "supply agreement")),
+)  # fmt: skip
+
+_PORTION_AM = _words("午前休", "午前半休", "午前中", "午前", "morning off", "morning")
+_PORTION_PM = _words("午後休", "午後半休", "午後", "afternoon off", "afternoon")
+_HALF = _words("半休", "half day", "half-day")
+_FULL = _words("full day", "終日", "全日", "丸一日")
+_HOURS = re.compile(
+    r"(?P<n>\d+|[一二三四五六七八九])\s*時間(?!目)|(?P<en>\d+|one|two|three|four|five|six|seven)\s*(?:hours?|hrs?)\b",
+    re.IGNORECASE,
+)
+_HOURLY = _words("時間休", "時間単位", "早退", "遅刻", "遅れて", "中抜け", "hours early", "hours late", "leave early",
+                 "hourly", "come in late", "hours off")  # fmt: skip
+_EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "一": 1, "二": 2, "三": 3,
+              "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+
+_INVOICE = re.compile(r"(?<![A-Za-z])T[\s-]?(?:\d[\s-]?){13}(?!\d)")
+
+# Attendee counts: "先方3名・当方2名", "(6名)", "5 of us", "2 people from Contoso, me and my manager".
+_PEOPLE_JA = re.compile(r"(?P<who>先方|当方|弊社|お客様|客先|社外|社内|参加)?\s*(?P<n>\d+)\s*(?:名|人)(?!分)")
+_PEOPLE_EN = re.compile(r"(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:of us|people|persons|"
+                        r"attendees|participants|guests|pax)\b", re.IGNORECASE)  # fmt: skip
+_ME_AND = re.compile(r"\bme and (?:my|our|a|the) \w+|\b(?:my|our) \w+ and me\b", re.IGNORECASE)
+_JUST_ME = re.compile(r"\b(?:and|plus|with) me\b|\bme,", re.IGNORECASE)
+
+# Vendors: "ヨドバシカメラで", "（とらや）", "at Gonpachi", "from Starbucks", "on Amazon", "Figma subscription".
+_NAME = r"[A-Za-z0-9\u30A0-\u30FF\u4E00-\u9FFF\u3005ー・.&'’\-]+(?:\s[A-Z][A-Za-z0-9.&'\-]+)*"
+_VENDOR_JA = re.compile(rf"(?P<v>{_NAME}?[\u30A0-\u30FF\u4E00-\u9FFFA-Za-z.]+)\s?(?:で|にて)(?:の)?(?=[^、。]{{0,30}}"
+                        r"(?:購入|買|払|支払|注文|送|発送|利用|精算|受け))")  # fmt: skip
+_VENDOR_PAREN = re.compile(r"[（(](?P<v>[^()（）\d]{1,30})[）)]")
+_VENDOR_START = re.compile(r"^(?P<v>[A-Z][a-z]+[A-Za-z]*)\s(?:to|from|ride|order)\b")
+_VENDOR_EN = re.compile(r"\b(?:at|from|on|via|through|with)\s+(?P<v>[A-Z][\w'&.-]*(?:\s[A-Z][\w'&.-]*)*)")
+_VENDOR_BEFORE = re.compile(r"(?P<v>[A-Z][A-Za-z0-9.&-]+)\s?(?:subscription|license|代|bill|の.{0,6}?(?:請求|利用料|月額|年額|ライセンス|サブスク))",
+                            re.IGNORECASE)  # fmt: skip
+_NOT_VENDOR = _words(
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january", "february",
+    "march", "april", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+    "today", "tomorrow", "yesterday", "me", "my", "i", "the", "a", "our", "receipt", "us",
+)  # fmt: skip
+# How it was paid is not who was paid ("個人カードで払った").
+_PAYMENT_MEANS = _words("カード", "現金", "PayPay", "card", "cash", "credit", "立替", "振込", "振り込み")
+_DATE_PREFIX = re.compile(
+    r"^(?:昨日|今日|本日|先日|一昨日|おととい|先週|今週|先月|今月|明日|[月火水木金土日]曜日?|\d+/\d+|\d+月\d+日)[にの]?"
+)
+
+# Counterparties: 株式会社ミライテック, 東和ビルディング株式会社, Hooli Japan合同会社, Acme Inc., with Initech.
+_COMPANY_JA = re.compile(
+    r"(?:株式会社|合同会社|有限会社|一般社団法人|(?:\(株\)|（株）))\s?[\w\u30A0-\u30FF\u4E00-\u9FFFー・&.]+?(?=との|と|から|様|さん|の|、|。|\s|$|）|\))"
+    r"|[\w\u30A0-\u30FF\u4E00-\u9FFFー・&.]+(?:\s[\w\u30A0-\u30FFー・&.]+)?\s?(?:株式会社|合同会社|有限会社|\(株\)|（株）)"
+)
+_COMPANY_EN = re.compile(
+    r"\b(?P<c>[A-Z][\w&'.-]*(?:\s[A-Z][\w&'.-]*)*\s(?:Inc\.?|Corp\.?|Corporation|LLC|Ltd\.?|Limited|Co\.|GmbH|K\.K\.|Holdings))"
+    r"|\bwith\s+(?P<w>[A-Z][\w&'.-]*(?:\s[A-Z][\w&'.-]*)*)"
+)
+
+
+_MEAL = _words(
+    "ランチ", "昼食", "夕食", "ディナー", "食事", "飲み会", "お茶", "lunch", "dinner", "drinks", "meal", "breakfast"
+)
+_OUTSIDERS = re.compile(
+    r"先方|取引先|お客様|客先|社外|クライアント|\b(?:client|customer|guest|partner|vendor)s?\b|\bfrom [A-Z]",
+    re.IGNORECASE,
+)
+
+
+def _category(text: str) -> str | None:
+    category = _match_cue(CATEGORY_CUES, text)
+    # A meal with people from outside is entertainment (交際費), whatever else it is called.
+    if category in (None, "meeting") and _MEAL.search(text) and _OUTSIDERS.search(text):
+        return "entertainment"
+    return category
+
+
+def _match_cue(cues: tuple[_Cue, ...], text: str) -> str | None:
+    for cue in cues:
+        if cue.pattern.search(text):
+            return cue.value
+    return None
+
+
+class OfflineEngine:
+    name = "offline"
+
+    def __init__(self, calendar: WorkCalendar) -> None:
+        self.calendar = calendar
+
+    def understand(self, text: str, today: dt.date, locale: str = "ja", kind_hint: str | None = None) -> Understanding:
+        clean = _CHAT_PREFIX.sub("", normalize(text)).strip()
+        amounts = find_amounts(clean)
+        intent, confidence, notes = self._intent(clean, amounts, today, kind_hint)
+        result = Understanding(intent, {}, {"intent": confidence}, self.name, notes)
+        if intent == "expense":
+            self._expense(clean, amounts, today, result)
+        elif intent == "leave":
+            self._leave(clean, today, result)
+        elif intent == "contract_review":
+            self._contract(clean, result)
+        return result
+
+    # -- intent ------------------------------------------------------------------------------
+
+    def _intent(
+        self, text: str, amounts: list[Amount], today: dt.date, hint: str | None
+    ) -> tuple[str, float, list[str]]:
+        asks = bool(QUESTION_MARK.search(text))
+        has = {
+            "expense": bool(EXPENSE_WORDS.search(text)),
+            "leave": bool(LEAVE_WORDS.search(text) or _OFF.search(text)),
+            "contract": bool(CONTRACT_WORDS.search(text)),
+            "review": bool(REVIEW_WORDS.search(text)),
+            "status": bool(STATUS_WORDS.search(text)),
+            "topic": bool(POLICY_TOPICS.search(text)),
+        }
+        if has["status"] and (asks or has["contract"] or "?" in text):
+            return "status", 0.9, []
+        if has["contract"] and (has["review"] or hint == "contract_review") and not _asks_how(text):
+            return "contract_review", 0.9, []
+        # "Paid ¥18,600 on Oct 14 … Can I submit that here?" is a claim, not a policy question:
+        # a concrete amount on a concrete day.
+        concrete_claim = bool(amounts) and has["expense"] and bool(find_dates(text, today, "past"))
+        if asks and has["topic"] and _asks_about_policy(text) and not concrete_claim:
+            return "question", 0.85, []
+        if OTHER_WORDS.search(text) and not amounts:
+            return "other", 0.85, []
+        leave_cue = _match_cue(LEAVE_TYPE_CUES, text) or (_HALF.search(text) and "annual")
+        if amounts and (has["expense"] or not has["leave"]):
+            return "expense", 0.95 if has["expense"] else 0.8, []
+        if has["leave"] or leave_cue:
+            strong = bool(leave_cue) or bool(_HOURLY.search(text))
+            return "leave", 0.95 if strong else 0.75, []
+        if hint in ("expense", "leave", "contract_review"):
+            return hint, 0.6, ["intent taken from the command used"]
+        if asks and has["topic"]:
+            return "question", 0.7, []
+        if asks:
+            return "other", 0.6, []
+        return "other", 0.7 if len(text) < 40 else 0.5, []
+
+    # -- expense -----------------------------------------------------------------------------
+
+    def _expense(self, text: str, amounts: list[Amount], today: dt.date, out: Understanding) -> None:
+        amount = pick_amount(amounts)
+        if amount:
+            out.fields["amount"] = amount.value
+            out.confidence["amount"] = 0.95 if (len(amounts) == 1 or amount.total) else 0.75
+            if amount.currency != "JPY":
+                out.fields["currency"] = amount.currency
+                out.confidence["currency"] = 0.95
+        dates = find_dates(text, today, "past")
+        past = [d for d in dates if d.start <= today]
+        if past:
+            out.fields["date"] = past[0].start
+            out.confidence["date"] = 0.9 if len(past) == 1 else 0.75
+        category = _category(text)
+        out.fields["category"] = category or "other"
+        out.confidence["category"] = 0.9 if category else 0.5
+        if vendor := _vendor(text, amounts, dates):
+            out.fields["vendor"] = vendor
+            out.confidence["vendor"] = 0.7
+        if attendees := _attendees(text):
+            out.fields["attendees"] = attendees
+            out.confidence["attendees"] = 0.85
+        if m := _INVOICE.search(text):
+            number = normalize_invoice_number(m.group(0))
+            if number:
+                out.fields["invoice_number"] = number
+                out.confidence["invoice_number"] = 0.95
+
+    # -- leave -------------------------------------------------------------------------------
+
+    def _leave(self, text: str, today: dt.date, out: Understanding) -> None:
+        leave_type = _match_cue(LEAVE_TYPE_CUES, text)
+        out.fields["leave_type"] = leave_type or "annual"
+        out.confidence["leave_type"] = 0.9 if leave_type else 0.8
+        dates = find_dates(text, today, "future", self.calendar)
+        chosen = _leave_dates(dates, today)
+        if chosen:
+            out.fields["start"], out.fields["end"] = chosen.start, chosen.end
+            out.confidence["start"] = out.confidence["end"] = 0.9 if len(dates) == 1 else 0.8
+            worked = [d for d in dates if d is not chosen and d.start < today]
+            if out.fields["leave_type"] == "compensatory" and worked:
+                out.fields["worked_holiday"] = worked[0].start
+        portion, hours = _portion(text)
+        out.fields["portion"] = portion
+        out.confidence["portion"] = 0.9 if portion != "full" or _FULL.search(text) else 0.8
+        if hours:
+            out.fields["hours"] = hours
+            out.confidence["hours"] = 0.9
+
+    # -- contract ----------------------------------------------------------------------------
+
+    def _contract(self, text: str, out: Understanding) -> None:
+        contract_type = _match_cue(CONTRACT_TYPE_CUES, text)
+        out.fields["contract_type"] = contract_type or "other"
+        out.confidence["contract_type"] = 0.9 if contract_type else 0.6
+        if party := _counterparty(text):
+            out.fields["counterparty"] = party
+            out.confidence["counterparty"] = 0.8
+
+
+def _asks_how(text: str) -> bool:
+    return bool(re.search(r"\bhow (do|can|should) i\b|どうやって|どのように|方法", text, re.IGNORECASE))
+
+
+def _asks_about_policy(text: str) -> bool:
+    """A question about rules rather than a request phrased politely ("…お願いできますか")."""
+    request_forms = r"お願いできますか|お願いします|いただけますか|もらえますか|してください|させてください|can you (?:check|review)"
+    asks_rule = re.search(r"何日|いくら|どのくらい|必要|できますか|でしょうか|でしたっけ", text)
+    return not re.search(request_forms, text, re.IGNORECASE) or bool(asks_rule)
+
+
+def _leave_dates(dates: list[DateMention], today: dt.date) -> DateMention | None:
+    """The days off: the first mention not in the past (a worked holiday or a reason may come first)."""
+    if not dates:
+        return None
+    upcoming = [d for d in dates if d.start >= today]
+    return upcoming[0] if upcoming else dates[-1]
+
+
+def _portion(text: str) -> tuple[str, int | None]:
+    m = _HOURS.search(text)
+    if m and (_HOURLY.search(text) or re.search(r"時間休|時間の|hours?\s+(?:early|late|off)", text, re.IGNORECASE)):
+        raw = m.group("n") or m.group("en")
+        hours = int(raw) if raw.isdigit() else _NUM_WORDS.get(raw.lower())
+        if hours:
+            return "hours", hours
+    if _PORTION_AM.search(text) and (_HALF.search(text) or re.search(r"午前休|午前半休|morning off|morning", text)):
+        return "am", None
+    if _PORTION_PM.search(text):
+        return "pm", None
+    if _PORTION_AM.search(text):
+        return "am", None
+    return "full", None
+
+
+def _attendees(text: str) -> int | None:
+    """Everyone at the table, the sender included (`先方3名・当方2名` = 5)."""
+    labelled, plain = 0, []
+    for m in _PEOPLE_JA.finditer(text):
+        if m.group("who") in ("先方", "当方", "弊社", "お客様", "客先", "社外", "社内"):
+            labelled += int(m.group("n"))
+        else:
+            plain.append(int(m.group("n")))
+    if labelled or plain:
+        return labelled or plain[0]
+    en = _PEOPLE_EN.search(text)
+    if not en:
+        return None
+    raw = en.group("n").lower()
+    count = int(raw) if raw.isdigit() else _EN_NUMBERS[raw]
+    if "of us" in en.group(0).lower():
+        return count  # "5 of us" already counts the sender
+    # "with 2 people from Contoso, me and my manager": the sender, plus whoever they name.
+    others = 1 if _ME_AND.search(text) else 0
+    sender = 1 if re.search(r"\bwith\s*$", text[: en.start()]) or _ME_AND.search(text) or _JUST_ME.search(text) else 0
+    return count + sender + others
+
+
+def _clean_vendor(raw: str) -> str | None:
+    v = _DATE_PREFIX.sub("", raw.strip(" 　、。・-")).strip()
+    v = re.sub(r"^(?:昨日|今日|本日)", "", v).strip()
+    if not v or _NOT_VENDOR.fullmatch(v) or _PAYMENT_MEANS.search(v) or v.isdigit() or len(v) > 30:
+        return None
+    return v
+
+
+def _vendor(text: str, amounts: list[Amount], dates: list[DateMention]) -> str | None:
+    for pattern in (_VENDOR_JA, _VENDOR_EN, _VENDOR_BEFORE, _VENDOR_START):
+        for m in pattern.finditer(text):
+            # A name that ends inside an amount or a date is part of it ("on Jan 12", "¥1,500").
+            last = m.end("v") - 1
+            if any(a.start <= last < a.end for a in amounts) or any(d.span[0] <= last < d.span[1] for d in dates):
+                continue
+            if v := _clean_vendor(m.group("v")):
+                return v
+    for m in _VENDOR_PAREN.finditer(text):
+        before = text[max(0, m.start() - 6) : m.start()]
+        if re.search(r"書|本|講座|認定|MTG|定例", before):
+            continue  # a title or a meeting in brackets, not a shop
+        if v := _clean_vendor(m.group("v")):
+            return v
+    return None
+
+
+def _counterparty(text: str) -> str | None:
+    m = _COMPANY_JA.search(text)
+    if m:
+        return m.group(0).strip("（）() ")
+    m = _COMPANY_EN.search(text)
+    if m:
+        return (m.group("c") or m.group("w")).strip()
+    return None
+
+
+def resolve_direction(intent: str) -> Direction:
+    return "past" if intent == "expense" else "future"
