@@ -39,6 +39,7 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_decide.py
 	$(BIN)/python bench/bench_roundtrip.py
+	$(BIN)/python bench/bench_understand.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info

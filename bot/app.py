@@ -14,6 +14,7 @@ from bot.rules.loader import RuleSet, load_rules
 from bot.services import Services
 from bot.store import records
 from bot.store.db import Store
+from bot.understanding.factory import make_engine
 from bot.workflow import Workflow
 
 log = logging.getLogger(__name__)
@@ -64,5 +65,13 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
             records.save_employees(store, employees, clock.now().isoformat(timespec="seconds"), None, str(seed))
             log.info("directory seeded from %s (%d people)", seed, len(employees))
     workflow = Workflow(store, rules, Directory(records.load_employees(store)), clock)
-    services = Services(store, rules, workflow, clock, settings.attachments_dir, settings.locale)
+    services = Services(
+        store,
+        rules,
+        workflow,
+        clock,
+        settings.attachments_dir,
+        make_engine(settings, rules, store, clock),
+        settings.locale,
+    )
     return App(settings, store, rules, services, Router(services))

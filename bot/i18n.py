@@ -378,10 +378,6 @@ UI: dict[str, dict[str, str]] = {
         "ja": "「{command}」というコマンドはありません。/help で一覧を表示できます。",
         "en": "There is no command '{command}'. Type /help for the list.",
     },
-    "err.free_text": {
-        "ja": "まだ自由文は読めません。コマンドで送ってください(例: /expense 3200 transport 2026-11-20 タクシー)。/help で一覧を表示します。",
-        "en": "I can't read free text yet; please use a command (e.g. /expense 3200 transport 2026-11-20 taxi). Type /help for the list.",
-    },
     "err.unknown_user": {
         "ja": "申し訳ありません、{who}さんは社員名簿に登録されていません。管理者に登録を依頼してください。",
         "en": "Sorry, {who} is not in the employee directory. Please ask an admin to add you.",
@@ -472,6 +468,16 @@ UI: dict[str, dict[str, str]] = {
         "ja": "年5日の有給取得義務: 取得が不足している社員 {names}",
         "en": "Five-day leave duty: people still short: {names}",
     },
+    "ask.expense.amount": {"ja": "金額はいくらですか?(例: 3,200円、$45.20)", "en": "How much was it? (e.g. ¥3,200, $45.20)"},
+    "ask.expense.date": {"ja": "いつの経費ですか?(例: 昨日、11/20、先週金曜)", "en": "What date was the expense? (e.g. yesterday, 11/20, last Friday)"},
+    "ask.expense.category": {"ja": "どの区分ですか?({categories})", "en": "Which category is it? ({categories})"},
+    "ask.leave.start": {"ja": "いつ休みますか?(例: 12/24、来週金曜、12/24〜12/26、明日から3日間)", "en": "When will you be off? (e.g. 12/24, next Friday, Dec 24-26, 3 days from tomorrow)"},
+    "ask.again": {"ja": "すみません、読み取れませんでした。", "en": "Sorry, I could not read that."},
+    "ask.cancel_hint": {"ja": "(やめる場合は「キャンセル」)", "en": "(say \"cancel\" to stop)"},
+    "ask.cancelled": {"ja": "入力中の申請を取りやめました。", "en": "OK, I dropped the request you were filling in."},
+    "intake.question": {"ja": "ご質問ありがとうございます。規程への自動回答は準備中です。経費は経理、休暇は人事、契約は法務にお問い合わせください。", "en": "Thanks for the question. Automatic answers from the policies are coming soon; meanwhile please ask finance (expenses), HR (leave) or legal (contracts)."},
+    "intake.contract": {"ja": "契約書チェックの受付は準備中です。お手数ですが法務に直接ご依頼ください。", "en": "Contract checks are coming soon; for now please send the contract to legal directly."},
+    "intake.other": {"ja": "経費精算や休暇申請を文章で送ってください。例:「昨日のタクシー代 3,200円」「12/24 午後半休で」。/help でコマンド一覧を表示します。", "en": "Tell me about an expense or leave in your own words, e.g. \"taxi yesterday, ¥3,200\" or \"PTO next Thu-Fri\". Type /help for commands."},
     "console.as": {
         "ja": "{name}さん({id})としてログインしています。/help でコマンド一覧。",
         "en": "You are {name} ({id}). Type /help for commands.",

@@ -10,6 +10,7 @@ from bot.models import Reply
 from bot.services import Services
 from handlers import Command, Inbound, command_table
 from handlers.base import locale_for, normalize
+from handlers.intake import IntakeHandler
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +19,10 @@ class Router:
     def __init__(self, services: Services, commands: dict[str, Command] | None = None) -> None:
         self.services = services
         self.commands = commands if commands is not None else command_table()
+        self.intake = IntakeHandler()
+
+    def free_text(self, msg: Inbound, args: str, services: Services) -> list[Reply]:
+        return self.intake.handle_text(msg, services)
 
     def handle(self, msg: Inbound) -> list[Reply]:
         services = self.services
@@ -28,13 +33,14 @@ class Router:
             return []
         text = normalize(msg.text)
         locale = locale_for(msg, services)
-        if not text.startswith("/"):
-            # Free text goes to the understanding engine once it exists (issue 3).
-            return [Reply(locale, t("err.free_text", locale))]
-        name, _, args = text[1:].partition(" ")
-        command = self.commands.get(name.lower())
-        if command is None:
-            return [Reply(locale, t("err.unknown_command", locale, command="/" + name))]
+        if text.startswith("/"):
+            name, _, args = text[1:].partition(" ")
+            command = self.commands.get(name.lower())
+            if command is None:
+                return [Reply(locale, t("err.unknown_command", locale, command="/" + name))]
+        else:
+            # Anything that is not a command is read by the understanding engine.
+            name, args, command = "", text, self.free_text
         try:
             return command(msg, args.strip(), services)
         except Exception as exc:

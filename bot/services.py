@@ -11,6 +11,7 @@ from bot.directory import Directory
 from bot.models import Employee
 from bot.rules.loader import RuleSet
 from bot.store.db import Store
+from bot.understanding.types import Engine
 from bot.workflow import Workflow
 
 
@@ -21,6 +22,7 @@ class Services:
     workflow: Workflow
     clock: Clock
     attachments_dir: Path
+    understanding: Engine
     default_locale: str = "ja"
     max_attachment_mb: int = 20
 

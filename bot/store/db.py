@@ -162,8 +162,37 @@ def _v1(db: sqlite_utils.Database) -> None:
     db.table("attachments").create_index(["request_id"])
 
 
+def _v2(db: sqlite_utils.Database) -> None:
+    # One row per request to a language model, for `backoffice stats`: cost and reliability, never message text.
+    db.table("llm_calls").create(
+        {
+            "id": int,
+            "at": str,
+            "engine": str,
+            "model": str,
+            "ok": int,
+            "prompt_tokens": int,
+            "completion_tokens": int,
+            "latency_ms": int,
+            "reason": str,
+        },
+        pk="id",
+        not_null={"at", "engine", "model", "ok"},
+        defaults={"prompt_tokens": 0, "completion_tokens": 0},
+    )
+    db.table("llm_calls").create_index(["at"])
+
+
+def _v3(db: sqlite_utils.Database) -> None:
+    # A request being completed in chat: what was understood so far and the field asked for.
+    db.table("conversations").create(
+        {"employee_id": str, "kind": str, "fields": str, "asking": str, "text": str, "updated_at": str},
+        pk="employee_id",
+    )
+
+
 # Append only: a released migration is never edited, a new one is added after it.
-MIGRATIONS: list[Migration] = [_v1]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
 
 
 class Store:

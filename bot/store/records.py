@@ -330,3 +330,29 @@ def add_attachment(
     )
     assert cur.lastrowid is not None
     return cur.lastrowid
+
+
+# -- conversations ---------------------------------------------------------------------------
+
+
+def get_conversation(store: Store, employee_id: str) -> dict[str, Any] | None:
+    rows = store.query("SELECT * FROM conversations WHERE employee_id = ?", (employee_id,))
+    if not rows:
+        return None
+    row = rows[0]
+    row["fields"] = json.loads(row["fields"] or "{}")
+    return row
+
+
+def save_conversation(
+    store: Store, employee_id: str, kind: str, fields: dict[str, Any], asking: str, text: str, at: str
+) -> None:
+    store.execute(
+        "INSERT OR REPLACE INTO conversations (employee_id, kind, fields, asking, text, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (employee_id, kind, dumps(fields), asking, text, at),
+    )
+
+
+def end_conversation(store: Store, employee_id: str) -> None:
+    store.execute("DELETE FROM conversations WHERE employee_id = ?", (employee_id,))

@@ -1,0 +1,190 @@
+"""Free text: understand it, ask for exactly what is missing, and file the request when complete.
+
+A conversation is kept in the store per person, so a half-told request survives a restart
+and the next message is read as the answer to the question asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+from bot.i18n import t
+from bot.models import ExpenseClaim, LeaveRequest, Reply
+from bot.services import Services
+from bot.store import records
+from bot.understanding.amounts import parse_amount_text
+from bot.understanding.dates import Direction, resolve_date_expression
+from bot.understanding.types import CONFIDENT, Understanding
+from handlers.base import Inbound, locale_for, normalize, submitted_reply, text_reply
+from handlers.expense import category_of
+from handlers.status import StatusHandler
+
+_CANCEL = re.compile(
+    r"^(?:キャンセル|やめる|やめます|取り消し|取消|中止|cancel|stop|never ?mind|nvm)[。.!！]?$", re.IGNORECASE
+)
+_DATE_FIELDS = ("date", "start", "end", "worked_holiday")
+# What a request cannot be filed without, in the order the bot asks for it.
+ASK_ORDER = {"expense": ("amount", "date", "category"), "leave": ("start",)}
+_BALANCE_WORDS = re.compile(r"有給|有休|休暇|休み|残|代休|pto|leave|balance|days? off|vacation", re.IGNORECASE)
+
+
+def _freeze(fields: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        if isinstance(value, dt.date):
+            out[key] = value.isoformat()
+        elif isinstance(value, Decimal):
+            out[key] = str(value)
+        else:
+            out[key] = value
+    return out
+
+
+def _thaw(fields: dict[str, Any]) -> dict[str, Any]:
+    out = dict(fields)
+    for key in _DATE_FIELDS:
+        if isinstance(out.get(key), str):
+            out[key] = dt.date.fromisoformat(out[key])
+    if isinstance(out.get("amount"), str):
+        out["amount"] = Decimal(out["amount"])
+    return out
+
+
+class IntakeHandler:
+    kind = "intake"
+
+    def __init__(self) -> None:
+        self.status = StatusHandler()
+
+    def handle_text(self, msg: Inbound, services: Services) -> list[Reply]:
+        me = msg.employee
+        text = normalize(msg.text)
+        conversation = records.get_conversation(services.store, me.id)
+        if conversation and _CANCEL.match(text):
+            records.end_conversation(services.store, me.id)
+            return text_reply(msg, services, "ask.cancelled")
+        today = services.today()
+        understood = services.understanding.understand(msg.text, today, locale_for(msg, services))
+        if conversation:
+            kind = conversation["kind"]
+            changed_topic = understood.intent not in (kind, "other") and understood.confidence["intent"] >= CONFIDENT
+            if not changed_topic:
+                fields = _thaw(conversation["fields"])
+                if self._answer(conversation["asking"], text, fields, kind, services):
+                    return self._continue(msg, services, kind, fields, conversation["text"])
+                if understood.intent == "other":
+                    return self._ask(msg, services, kind, fields, conversation["text"], retry=True)
+            records.end_conversation(services.store, me.id)  # a new request or question replaces it
+        return self._route(msg, services, understood)
+
+    # -- by intent ---------------------------------------------------------------------------
+
+    def _route(self, msg: Inbound, services: Services, u: Understanding) -> list[Reply]:
+        if u.intent in ASK_ORDER:
+            fields = dict(u.fields)
+            if u.intent == "expense" and u.confidence.get("category", 0.0) < CONFIDENT:
+                fields.pop("category", None)  # a guessed category is asked, not filed
+            return self._continue(msg, services, u.intent, fields, msg.text)
+        if u.intent == "status":
+            if _BALANCE_WORDS.search(msg.text):
+                return self.status.balance_command(msg, "", services)
+            return self.status.mine_command(msg, "", services)
+        if u.intent == "question":
+            return text_reply(msg, services, "intake.question")
+        if u.intent == "contract_review":
+            return text_reply(msg, services, "intake.contract")
+        return text_reply(msg, services, "intake.other")
+
+    def _continue(
+        self, msg: Inbound, services: Services, kind: str, fields: dict[str, Any], original: str
+    ) -> list[Reply]:
+        if any(name not in fields for name in ASK_ORDER[kind]):
+            return self._ask(msg, services, kind, fields, original)
+        records.end_conversation(services.store, msg.employee.id)
+        # Receipts arrive with /attach (or as files on Slack and Chatwork) once the claim exists.
+        details = _expense(fields, original) if kind == "expense" else _leave(fields, original)
+        result = services.workflow.submit(msg.employee, details, source=f"{msg.platform}:{msg.delivery_id or ''}")
+        assert result.request is not None
+        return [submitted_reply(result.request, msg, services)]
+
+    def _ask(
+        self, msg: Inbound, services: Services, kind: str, fields: dict[str, Any], original: str, retry: bool = False
+    ) -> list[Reply]:
+        asking = next(name for name in ASK_ORDER[kind] if name not in fields)
+        records.save_conversation(
+            services.store, msg.employee.id, kind, _freeze(fields), asking, original, services.now_iso()
+        )
+        locale = locale_for(msg, services)
+        question = t(f"ask.{kind}.{asking}", locale, categories=", ".join(
+            t(f"cat.{c}", locale) for c in services.rules.expenses.categories
+        ))  # fmt: skip
+        sep = "" if locale == "ja" else " "  # Japanese runs sentences together without spaces
+        prefix = t("ask.again", locale) + sep if retry else ""
+        return [Reply(locale, prefix + question + sep + t("ask.cancel_hint", locale))]
+
+    def _answer(self, asking: str, text: str, fields: dict[str, Any], kind: str, services: Services) -> bool:
+        """Read a reply as the answer to the question asked; False when it is not one."""
+        today = services.today()
+        if asking == "amount":
+            parsed = parse_amount_text(text)
+            if parsed is None or parsed[0] <= 0:
+                return False
+            fields["amount"], currency = parsed
+            if currency != "JPY":
+                fields["currency"] = currency
+            return True
+        if asking in ("date", "start"):
+            direction: Direction = "past" if kind == "expense" else "future"
+            mention = resolve_date_expression(text, today, direction, services.rules.calendar)
+            if mention is None:
+                return False
+            if asking == "date":
+                if mention.start > today:
+                    return False  # money is spent in the past; a future day answers something else
+                fields["date"] = mention.start
+            else:
+                fields["start"], fields["end"] = mention.start, mention.end
+            return True
+        if asking == "category":
+            category = category_of(text, services.rules.expenses.categories)
+            if category is None:
+                guess = services.understanding.understand(f"{text} 代 100円", today)
+                if guess.confidence.get("category", 0.0) < CONFIDENT:
+                    return False
+                category = guess.fields.get("category")
+            fields["category"] = category
+            return True
+        return False
+
+
+def _expense(fields: dict[str, Any], original: str) -> ExpenseClaim:
+    return ExpenseClaim(
+        amount=fields["amount"],
+        date=fields["date"],
+        category=fields["category"],
+        currency=fields.get("currency", "JPY"),
+        description=original.strip()[:200],
+        vendor=fields.get("vendor"),
+        attendees=fields.get("attendees"),
+        invoice_number=fields.get("invoice_number"),
+    )
+
+
+def _leave(fields: dict[str, Any], original: str) -> LeaveRequest:
+    portion = fields.get("portion", "full")
+    start = fields["start"]
+    end = fields.get("end", start)
+    if portion != "full":
+        end = start  # half days and hours are one day at a time
+    return LeaveRequest(
+        leave_type=fields.get("leave_type", "annual"),
+        start=start,
+        end=end,
+        portion=portion,
+        hours=fields.get("hours"),
+        worked_holiday=fields.get("worked_holiday"),
+        note=original.strip()[:200],
+    )
