@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -283,6 +284,53 @@ def cmd_leave_set_balance(args: argparse.Namespace) -> int:
         app.close()
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score an understanding engine on a labelled JSONL file (understanding-eval.md)."""
+    from bot.understanding.evaluate import EvalFileError, evaluate, format_report, load_cases
+    from bot.understanding.factory import make_engine
+
+    settings = _settings(args)
+    rules = load_rules(settings.knowledge_dir)
+    try:
+        cases = load_cases(args.file)
+    except (OSError, EvalFileError) as exc:
+        print(f"Cannot read {args.file}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    app = build_app(settings)
+    try:
+        engine = make_engine(settings, rules, app.store, app.services.clock, args.engine)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        report = evaluate(engine, cases, settings.locale)
+    finally:
+        app.close()
+    print(json.dumps(report.to_json(), ensure_ascii=False) if args.json else format_report(report))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """What the language model has cost: calls, failures and tokens, in total and by day."""
+    from bot.understanding.usage import usage_summary
+
+    app = _app(args)
+    try:
+        summary = usage_summary(app.store)
+    finally:
+        app.close()
+    print(
+        f"LLM calls: {summary.calls} ({summary.failures} failed)   "
+        f"tokens: {summary.prompt_tokens} prompt + {summary.completion_tokens} completion"
+    )
+    for day in summary.by_day:
+        print(
+            f"  {day.day}  {day.calls} calls, {day.failures} failed, "
+            f"{day.prompt_tokens} + {day.completion_tokens} tokens"
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="backoffice", description="Back-office assistant for small companies.")
     parser.add_argument("--db", help="SQLite file (default: BACKOFFICE_DB or var/backoffice.db)")
@@ -311,6 +359,12 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="the audit log").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify", help="check every link of the hash chain").set_defaults(func=cmd_audit_verify)
 
+    p = sub.add_parser("eval", help="score the understanding engine on a labelled JSONL file")
+    p.add_argument("file")
+    p.add_argument("--engine", choices=["offline", "llm", "hybrid"], default=None)
+    p.add_argument("--json", action="store_true", help="one JSON object: cases, accuracies, fields, failures")
+    p.set_defaults(func=cmd_eval)
+
     leave = sub.add_parser("leave", help="annual leave").add_subparsers(dest="leave_command", required=True)
     p = leave.add_parser("balance", help="a person's balance and grants")
     p.add_argument("who", metavar="EMAIL_OR_ID")
@@ -327,6 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", help="as of this date (default: today)")
     p.add_argument("--taken-this-year", type=float, default=0.0, help="days already taken in this leave year")
     p.set_defaults(func=cmd_leave_set_balance)
+    sub.add_parser("stats", help="language model usage: calls, failures, tokens").set_defaults(func=cmd_stats)
     return parser
 
 

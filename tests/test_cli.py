@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sqlite3
@@ -167,3 +168,30 @@ def test_opening_balances_are_set_by_hand_or_from_a_csv(
     assert main(["leave", "balance", "e006", "--date", "2026-13-01"]) == 2
     assert "'2026-13-01' is not a date (YYYY-MM-DD)" in capsys.readouterr().err
     assert main(["audit", "verify"]) == 0
+
+
+def test_eval_prints_accuracy_and_every_failure(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = env / "cases.jsonl"
+    cases.write_text(
+        '{"id": "x1", "lang": "ja", "today": "2026-11-24", "text": "昨日のタクシー代 3,200円", '
+        '"expected": {"intent": "expense", "amount": 3200, "date": "2026-11-23", "category": "transport"}}\n'
+        '{"id": "x2", "lang": "en", "today": "2026-11-24", "text": "PTO next Thu-Fri", '
+        '"expected": {"intent": "leave", "start": "2026-12-03", "end": "2026-12-05"}}\n',
+        encoding="utf-8",
+    )
+    assert main(["eval", str(cases)]) == 0
+    out = capsys.readouterr().out
+    assert "intent accuracy: 1.000 (2/2)" in out
+    assert "x2 end: expected '2026-12-05', got '2026-12-04'" in out  # the case's label is wrong on purpose
+    assert main(["eval", str(cases), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert set(summary) == {"cases", "intent_accuracy", "field_accuracy", "fields", "failures"}
+    assert summary["cases"] == 2 and summary["fields"]["end"] == {"correct": 0, "total": 1}
+    assert summary["field_accuracy"] == 0.8
+    assert summary["failures"] == [{"id": "x2", "field": "end", "expected": "2026-12-05", "got": "2026-12-04"}]
+    bad = env / "bad.jsonl"
+    bad.write_text('{"id": "y1", "text": "no expected"}\n', encoding="utf-8")
+    assert main(["eval", str(bad)]) == 2
+    assert "bad.jsonl line 1" in capsys.readouterr().err
+    assert main(["eval", str(cases), "--engine", "llm"]) == 2
+    assert "needs OPENAI_MODEL" in capsys.readouterr().err
