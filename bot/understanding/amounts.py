@@ -15,10 +15,15 @@ from decimal import Decimal, InvalidOperation
 from kanjize import kanji2number
 
 _KANJI_DIGITS = "〇一二三四五六七八九十百千万億壱弐参"
-_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:[万千億](?:\d+|[{_KANJI_DIGITS}])*[千百]?)?"
+_INT = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
+_NUM = rf"{_INT}(?:\.\d+)?(?:[万千億](?:{_INT}|[{_KANJI_DIGITS}])*[千百]?)?"
 _KANJI_NUM = rf"[{_KANJI_DIGITS}]+"
 
-_PREFIX = {"¥": "JPY", "$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "C$": "CAD", "A$": "AUD", "HK$": "HKD"}
+_PREFIX = {
+    "¥": "JPY", "$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "C$": "CAD", "A$": "AUD", "HK$": "HKD",
+    # ISO codes written first: "USD 84", "JPY 3,000"
+    "USD": "USD", "JPY": "JPY", "EUR": "EUR", "GBP": "GBP", "CAD": "CAD", "AUD": "AUD", "SGD": "SGD", "HKD": "HKD",
+}  # fmt: skip
 _SUFFIX = {
     "円": "JPY", "yen": "JPY", "jpy": "JPY", "usd": "USD", "dollars": "USD", "dollar": "USD", "ドル": "USD",
     "eur": "EUR", "euro": "EUR", "euros": "EUR", "ユーロ": "EUR", "gbp": "GBP", "cad": "CAD", "aud": "AUD",
@@ -28,7 +33,7 @@ _PREFIX_RE = "|".join(re.escape(p) for p in sorted(_PREFIX, key=len, reverse=Tru
 _SUFFIX_RE = "|".join(sorted((re.escape(s) for s in _SUFFIX), key=len, reverse=True))
 
 _MARKED = re.compile(
-    rf"(?P<pre>{_PREFIX_RE})\s?(?P<num1>{_NUM})(?P<pre_unit>円)?"
+    rf"(?<![A-Za-z])(?P<pre>{_PREFIX_RE})\s?(?P<num1>{_NUM})(?P<pre_unit>円)?"
     rf"|(?P<num2>{_NUM}|{_KANJI_NUM})\s?(?P<suf>{_SUFFIX_RE})(?![a-z])",
     re.IGNORECASE,
 )
@@ -71,7 +76,7 @@ def find_amounts(text: str) -> list[Amount]:
     found: list[Amount] = []
     for m in _MARKED.finditer(text):
         if m.group("pre"):
-            raw, currency = m.group("num1"), _PREFIX[m.group("pre").upper() if m.group("pre") != "¥" else "¥"]
+            raw, currency = m.group("num1"), _PREFIX[m.group("pre").upper()]
         else:
             raw, currency = m.group("num2"), _SUFFIX[m.group("suf").lower()]
         value = number_value(raw)

@@ -36,8 +36,9 @@ def _words(*items: str) -> re.Pattern[str]:
 EXPENSE_WORDS = _words(
     "精算", "立替", "立て替え", "立て替えました", "経費", "申請します", "代", "購入", "買いました", "買った", "払いました",
     "支払", "振込済", "請求", "受験料", "参加費", "購読料", "手数料", "料金", "運賃",
-    "expense", "reimburse", "reimbursement", "claim", "paid", "bought", "ordered", "receipt", "purchase",
-    "fare", "fares", "ticket", "postage", "subscription", "charged", "hit my", "invoice",
+    "expense", "expensing", "reimburse", "reimbursement", "claim", "paid", "bought", "ordered", "receipt", "purchase",
+    "fare", "fares", "ticket", "postage", "subscription", "charged", "hit my", "invoice", "topped up", "top-up",
+    "spent", "shipped",
 )  # fmt: skip
 LEAVE_WORDS = _words(
     "休暇", "有給", "有休", "年休", "休み", "お休み", "休みます", "半休", "午前休", "午後休", "時間休", "早退", "遅刻",
@@ -46,44 +47,43 @@ LEAVE_WORDS = _words(
     "afternoon off", "morning off", "off on", "take", "taking", "bereavement", "leave early", "hours early",
 )  # fmt: skip
 CONTRACT_WORDS = _words(
-    "契約",
-    "契約書",
-    "nda",
-    "秘密保持",
-    "覚書",
-    "agreement",
-    "contract",
-    "利用規約",
-    "terms of service",
-)
+    "契約", "契約書", "nda", "秘密保持", "覚書", "利用規約", "賃貸借", "業務委託", "準委任", "請負", "利用許諾",
+    "agreement", "contract", "terms of service", "lease", "msa", "sow",
+)  # fmt: skip
 REVIEW_WORDS = _words(
-    "レビュー", "チェック", "確認", "見て", "見ていただ", "目を通", "review", "look over", "check", "go over", "redline",
+    "レビュー", "チェック", "確認", "見て", "見ていただ", "目を通",
+    "review", "look over", "check", "go over", "redline", "take a look", "have a look", "look at", "vet",
 )  # fmt: skip
 STATUS_WORDS = _words(
-    "残って", "残り", "残日数", "残数", "あと何日", "何日残", "my leave balance", "my pto balance", "my balance", "承認されました", "承認された", "ステータス", "進捗", "どうなって",
-    "どうなりました", "まだですか", "left this year", "do i have left", "have left", "get approved",
-    "been approved", "approved yet", "paid out", "been paid", "any update", "status of", "my request", "my claim",
+    "残って", "残り", "残日数", "残数", "あと何日", "何日残", "承認されました", "承認された", "ステータス", "進捗",
+    "どうなって", "どうなりました", "まだですか", "振り込まれ", "入金され", "支払われ", "差し戻し", "差戻し",
+    "承認待ち", "何件", "進んで", "使った",
+    "my leave balance", "my pto balance", "my balance", "left this year", "do i have left", "have left",
+    "get approved", "been approved", "approved yet", "paid out", "been paid", "any update", "status of",
+    "my request", "my requests", "my claim", "my expenses", "still pending", "have i used", "have i taken",
+    "i have used", "i've used",
 )  # fmt: skip
+# "先週申請した出張旅費の精算、もう振り込まれてますか?": the sender asks about something they already sent.
+_OWN_SUBMISSION = re.compile(
+    r"(?:申請した|出した|提出した|送った|お願いした|依頼した).{0,40}(?:[?？]|ますか|ですか|ください)"
+    r"|\b(?:my|i)\b.{0,40}\b(?:request|claim|expense|submitted|sent)\b.{0,40}\?",
+    re.IGNORECASE,
+)
 QUESTION_MARK = re.compile(
-    r"[?？]|ますか|でしょうか|ですか|でしたっけ|んですか|かな$|教えて|^(how|what|when|where|which|who|why|is|are|can|do|does|should|may)\b",
+    r"[?？]|ますか|でしょうか|ですか|でしたっけ|んですか|かな$|教えて"
+    r"|^(how|what|when|where|which|who|why|is|are|can|do|does|should|may)\b",
     re.IGNORECASE | re.MULTILINE,
 )
 POLICY_TOPICS = _words(
-    "有給", "有休", "休暇", "半休", "慶弔", "忌引", "代休", "振替休日", "病気休暇", "特別休暇", "時間休", "時間単位", "経費", "精算", "タクシー", "接待", "交際費", "会議費", "日当",
-    "出張", "領収書", "インボイス", "登録番号", "申請", "承認", "規程", "契約", "法務", "締め", "期限",
+    "有給", "有休", "休暇", "半休", "慶弔", "忌引", "代休", "振替休日", "病気休暇", "特別休暇", "時間休", "時間単位",
+    "経費", "精算", "タクシー", "接待", "交際費", "会議費", "日当", "出張", "領収書", "インボイス", "登録番号", "申請",
+    "承認", "規程", "契約", "法務", "締め", "期限", "休業", "年末年始", "祝日", "営業日", "就業規則", "印紙",
     "expense", "expenses", "reimburse", "receipt", "invoice", "allowance", "per diem", "leave", "pto", "vacation",
-    "approval", "deadline", "policy", "contract", "legal", "business trip", "travel", "hours", "kindle",
+    "approval", "deadline", "policy", "contract", "legal", "business trip", "travel", "hours", "kindle", "taxi",
+    "rule", "rules", "covered", "allowed", "reimbursable", "limit", "closure", "holiday", "holidays", "stamp duty",
 )  # fmt: skip
 _OFF = re.compile(r"\b(?:take|get|have|need|want)\b.{0,30}\boff\b|\boff\s+(?:on|tomorrow|today|next)\b", re.IGNORECASE)
-OTHER_WORDS = _words(
-    "在宅",
-    "リモート",
-    "テレワーク",
-    "work from home",
-    "working from home",
-    "wfh",
-    "remote",
-)
+OTHER_WORDS = _words("在宅", "リモート", "テレワーク", "work from home", "working from home", "wfh", "remote")
 
 
 @dataclass(frozen=True)
@@ -97,38 +97,61 @@ class _Cue:
 # -- expense categories, most specific first -------------------------------------------------
 
 CATEGORY_CUES: tuple[_Cue, ...] = (
-    _Cue("travel", _words("出張", "宿泊", "ホテル", "新幹線", "航空券", "飛行機", "日当", "business trip", "trip",
-                          "hotel", "flight", "airfare", "lodging", "per diem")),
-    _Cue("entertainment", _words("接待", "会食", "手土産", "お土産", "贈答", "お歳暮", "お中元", "懇親会",
-                                 "client dinner", "dinner", "gift")),
-    _Cue("meeting", _words("会議", "mtg", "ミーティング", "打ち合わせ", "打合せ", "定例", "お弁当", "弁当", "ランチ代",
-                           "workshop", "meeting", "coffee", "snacks", "lunch")),
-    _Cue("training", _words("受験", "試験", "セミナー", "研修", "講座", "講習", "勉強会参加費", "認定", "資格",
-                            "seminar", "training", "course", "exam", "certification", "conference", "devopsdays",
-                            "ticket")),
-    _Cue("software", _words("サブスク", "ライセンス", "ドメイン", "サーバー代", "クラウド", "aws", "gcp", "azure",
-                            "saas", "subscription", "license", "domain", "hosting", "cloud", "figma", "slack",
-                            "github", "notion", "zoom")),
-    _Cue("communication", _words("通信", "wi-fi", "wifi", "ルーター", "sim", "携帯", "電話代", "郵送", "郵便", "切手",
-                                 "宅急便", "宅配", "レターパック", "送料", "postage", "registered mail", "courier",
-                                 "shipping", "mail", "yamato", "fedex", "dhl")),
-    _Cue("books", _words("書籍", "技術書", "本代", "本を", "の本", "雑誌", "購読", "新聞", "日経", "e-book", "ebook", "e-books",
-                         "book", "books", "kindle", "magazine")),
-    _Cue("supplies", _words("ケーブル", "アダプタ", "変換", "トナー", "インク", "文房具", "文具", "ノート", "ボールペン",
-                            "消耗品", "用紙", "電池", "マウス", "キーボード", "toner", "cable", "adapter", "stationery",
-                            "supplies", "printer paper", "batteries", "mouse", "keyboard")),
-    _Cue("transport", _words("タクシー", "電車", "バス", "地下鉄", "JR", "私鉄", "メトロ", "モノレール", "乗車券", "交通費", "運賃", "駐車", "パーキング", "高速代",
-                             "終電", "suica", "pasmo", "taxi", "uber", "cab", "train", "bus", "subway", "parking",
-                             "toll", "fare", "fares")),
+    _Cue("travel", _words(
+        "出張", "宿泊", "ホテル", "新幹線", "航空券", "飛行機", "日当",
+        "business trip", "trip", "hotel", "flight", "airfare", "lodging", "per diem",
+    )),
+    _Cue("entertainment", _words(
+        "接待", "会食", "手土産", "お土産", "贈答", "お歳暮", "お中元", "懇親会", "client dinner", "dinner", "gift",
+    )),
+    _Cue("meeting", _words(
+        "会議", "mtg", "ミーティング", "打ち合わせ", "打合せ", "定例", "お弁当", "弁当", "ランチ代",
+        "workshop", "meeting", "coffee", "snacks", "lunch",
+    )),
+    _Cue("training", _words(
+        "受験", "試験", "セミナー", "研修", "講座", "講習", "勉強会", "認定", "資格",
+        "seminar", "training", "course", "exam", "certification", "conference", "devopsdays", "ticket", "meetup",
+    )),
+    _Cue("software", _words(
+        "サブスク", "ライセンス", "ドメイン", "サーバー代", "クラウド",
+        "aws", "gcp", "azure", "saas", "subscription", "license", "domain", "hosting", "cloud", "figma", "slack",
+        "github", "notion", "zoom",
+    )),
+    _Cue("communication", _words(
+        "通信", "ルーター", "携帯", "電話代", "郵送", "郵便", "切手", "宅急便", "宅配", "レターパック", "送料", "佐川",
+        "ゆうパック", "wi-fi", "wifi", "sim", "postage", "registered mail", "courier", "shipping", "shipped", "mail",
+        "yamato", "sagawa", "fedex", "dhl", "phone bill", "top-up", "topped up",
+    )),
+    _Cue("books", _words(
+        "書籍", "技術書", "本代", "本を", "の本", "雑誌", "購読", "新聞", "日経", "有料記事", "記事",
+        "e-book", "ebook", "e-books", "book", "books", "kindle", "magazine", "article", "newsletter",
+    )),
+    _Cue("supplies", _words(
+        "ケーブル", "アダプタ", "変換", "トナー", "インク", "文房具", "文具", "ノート", "ボールペン", "消耗品", "用紙",
+        "電池", "マウス", "キーボード", "付箋", "ペン", "マーカー", "ホワイトボード",
+        "toner", "cable", "adapter", "stationery", "supplies", "printer paper", "batteries", "mouse", "keyboard",
+        "markers", "sticky notes", "pens", "notebooks", "whiteboard", "copy paper",
+    )),
+    _Cue("transport", _words(
+        "タクシー", "電車", "バス", "地下鉄", "JR", "私鉄", "メトロ", "モノレール", "乗車券", "交通費", "運賃", "駐車",
+        "パーキング", "高速代", "終電", "suica", "pasmo",
+        "taxi", "uber", "cab", "train", "bus", "subway", "parking", "toll", "fare", "fares",
+    )),
 )  # fmt: skip
 
+# The kind of leave named outright, then (only when none is) the reason given for it:
+# "通院のため…時間休" is annual leave taken by the hour, not sick leave.
 LEAVE_TYPE_CUES: tuple[_Cue, ...] = (
-    _Cue("special", _words("忌引", "慶弔", "結婚休暇", "特別休暇", "亡くな", "逝去", "葬儀", "bereavement", "funeral",
-                           "passed away", "wedding leave", "special leave")),
-    _Cue("sick", _words("病気", "病欠", "発熱", "熱が", "体調", "風邪", "通院", "sick", "fever", "ill", "flu")),
+    _Cue("special", _words("忌引", "慶弔", "結婚休暇", "特別休暇", "bereavement", "wedding leave", "special leave")),
+    _Cue("sick", _words("病気休暇", "病欠", "sick day", "sick leave", "out sick", "off sick", "sick")),
     _Cue("compensatory", _words("代休", "振替休日", "振休", "comp day", "compensatory", "day in lieu")),
     _Cue("unpaid", _words("欠勤", "無給", "unpaid")),
-    _Cue("annual", _words("有給", "有休", "年休", "年次", "pto", "vacation", "annual leave", "paid leave")),
+    _Cue("annual", _words("有給", "有休", "年休", "年次", "時間休", "時間単位", "pto", "vacation", "annual leave",
+                          "paid leave")),
+)  # fmt: skip
+LEAVE_REASON_CUES: tuple[_Cue, ...] = (
+    _Cue("special", _words("亡くな", "逝去", "葬儀", "funeral", "passed away")),
+    _Cue("sick", _words("病気", "発熱", "熱が", "体調", "風邪", "通院", "fever", "ill", "flu")),
 )  # fmt: skip
 
 CONTRACT_TYPE_CUES: tuple[_Cue, ...] = (
@@ -145,6 +168,15 @@ CONTRACT_TYPE_CUES: tuple[_Cue, ...] = (
 _PORTION_AM = _words("午前休", "午前半休", "午前中", "午前", "morning off", "morning")
 _PORTION_PM = _words("午後休", "午後半休", "午後", "afternoon off", "afternoon")
 _HALF = _words("半休", "half day", "half-day")
+_AM_OFF = re.compile(
+    r"午前休|午前半休|午前中?(?:は|を)?(?:お)?休|morning off|off (?:in )?the morning|(?:for|on) the morning of",
+    re.IGNORECASE,
+)
+_PM_OFF = re.compile(
+    r"午後休|午後半休|午後(?:から|は|を)?(?:お)?休|afternoon off|off (?:in )?the afternoon|leave (?:at|after) lunch"
+    r"|(?:for|on) the afternoon of",
+    re.IGNORECASE,
+)
 _FULL = _words("full day", "終日", "全日", "丸一日")
 _HOURS = re.compile(
     r"(?P<n>\d+|[一二三四五六七八九])\s*時間(?!目)|(?P<en>\d+|one|two|three|four|five|six|seven)\s*(?:hours?|hrs?)\b",
@@ -159,7 +191,11 @@ _NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "s
 _INVOICE = re.compile(r"(?<![A-Za-z])T[\s-]?(?:\d[\s-]?){13}(?!\d)")
 
 # Attendee counts: "先方3名・当方2名", "(6名)", "5 of us", "2 people from Contoso, me and my manager".
-_PEOPLE_JA = re.compile(r"(?P<who>先方|当方|弊社|お客様|客先|社外|社内|参加)?\s*(?P<n>\d+)\s*(?:名|人)(?!分)")
+_PEOPLE_JA = re.compile(
+    r"(?P<who>先方|当方|弊社|お客様|客先|社外|社内|こちら|こちら側|私たち|我々|参加)?\s*(?P<n>\d+)\s*(?:名|人)(?!分)"
+)
+_OUR_SIDE_JA = ("当方", "弊社", "社内", "こちら", "こちら側", "私たち", "我々")
+_ME_AND_JA = re.compile(r"私と\w{1,6}|\w{1,6}と私")
 _PEOPLE_EN = re.compile(r"(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:of us|people|persons|"
                         r"attendees|participants|guests|pax)\b", re.IGNORECASE)  # fmt: skip
 _ME_AND = re.compile(r"\bme and (?:my|our|a|the) \w+|\b(?:my|our) \w+ and me\b", re.IGNORECASE)
@@ -167,13 +203,21 @@ _JUST_ME = re.compile(r"\b(?:and|plus|with) me\b|\bme,", re.IGNORECASE)
 
 # Vendors: "ヨドバシカメラで", "（とらや）", "at Gonpachi", "from Starbucks", "on Amazon", "Figma subscription".
 _NAME = r"[A-Za-z0-9\u30A0-\u30FF\u4E00-\u9FFF\u3005ー・.&'’\-]+(?:\s[A-Z][A-Za-z0-9.&'\-]+)*"
-_VENDOR_JA = re.compile(rf"(?P<v>{_NAME}?[\u30A0-\u30FF\u4E00-\u9FFFA-Za-z.]+)\s?(?:で|にて)(?:の)?(?=[^、。]{{0,30}}"
+_VENDOR_JA = re.compile(rf"(?P<v>{_NAME}?[\u30A0-\u30FF\u4E00-\u9FFFA-Za-z.]+)\s?(?:で|にて)(?:の)?(?=[^。]{{0,40}}"
                         r"(?:購入|買|払|支払|注文|送|発送|利用|精算|受け))")  # fmt: skip
 _VENDOR_PAREN = re.compile(r"[（(](?P<v>[^()（）\d]{1,30})[）)]")
 _VENDOR_START = re.compile(r"^(?P<v>[A-Z][a-z]+[A-Za-z]*)\s(?:to|from|ride|order)\b")
-_VENDOR_EN = re.compile(r"\b(?:at|from|on|via|through|with)\s+(?P<v>[A-Z][\w'&.-]*(?:\s[A-Z][\w'&.-]*)*)")
-_VENDOR_BEFORE = re.compile(r"(?P<v>[A-Z][A-Za-z0-9.&-]+)\s?(?:subscription|license|代|bill|の.{0,6}?(?:請求|利用料|月額|年額|ライセンス|サブスク))",
-                            re.IGNORECASE)  # fmt: skip
+# The shop is where you were ("at"), before where things came from or went through.
+_VENDOR_AT = re.compile(r"\bat\s+(?P<v>[A-Z][\w'&.-]*(?:\s[A-Z][\w'&.-]*)*)")
+_VENDOR_EN = re.compile(r"\b(?:from|on|via|through|with)\s+(?P<v>[A-Z][\w'&.-]*(?:\s[A-Z][\w'&.-]*)*)")
+_VENDOR_SHOP_JA = re.compile(
+    r"(?:お店|店名|店舗|会場|店)(?:は|が)?\s*(?:[「『](?P<q>[^」』]{1,30})[」』]|[:：]\s*(?P<line>[^\n、。]{1,30}))"
+)
+# "Figma subscription", "GitHub Team bill", "Slack の Pro plan", "Zoom Pro renewal", "Uber 代", "GCPの請求"
+_VENDOR_BEFORE = re.compile(
+    r"(?P<v>[A-Z][A-Za-z0-9.&-]+(?:\s[A-Z][A-Za-z0-9.&-]+)?)\s?(?:の\s?)?(?:[A-Z][A-Za-z0-9-]*\s)?"
+    r"(?:(?i:subscription|license|licence|bill|invoice|plan|renewal)\b|代|の.{0,6}?(?:請求|利用料|月額|年額|ライセンス|サブスク))"
+)
 _NOT_VENDOR = _words(
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january", "february",
     "march", "april", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday",
@@ -193,7 +237,7 @@ _COMPANY_JA = re.compile(
 )
 _COMPANY_EN = re.compile(
     r"\b(?P<c>[A-Z][\w&'.-]*(?:\s[A-Z][\w&'.-]*)*\s(?:Inc\.?|Corp\.?|Corporation|LLC|Ltd\.?|Limited|Co\.|GmbH|K\.K\.|Holdings))"
-    r"|\bwith\s+(?P<w>[A-Z][\w&'.-]*(?:\s[A-Z][\w&'.-]*)*)"
+    r"|\b(?:with|from)\s+(?P<w>[A-Z][\w&'.-]*(?:\s[A-Z][\w&'.-]*)*)"
 )
 
 
@@ -206,8 +250,22 @@ _OUTSIDERS = re.compile(
 )
 
 
+# The category named outright: "書籍代でお願いします" wins over what the items suggest.
+_EXPLICIT_CATEGORY = (
+    ("transport", _words("交通費")), ("travel", _words("出張旅費", "旅費")),
+    ("entertainment", _words("接待交際費", "交際費")), ("meeting", _words("会議費")),
+    ("supplies", _words("消耗品費")), ("books", _words("書籍代", "新聞図書費")), ("training", _words("研修費")),
+    ("communication", _words("通信費")),
+)  # fmt: skip
+_QUOTED_TITLE = re.compile(r"『[^』]*』|「[^」]*」|\"[^\"]*\"")
+
+
 def _category(text: str) -> str | None:
-    category = _match_cue(CATEGORY_CUES, text)
+    for name, pattern in _EXPLICIT_CATEGORY:
+        if pattern.search(text):
+            return name
+    # A title in quotes is not what was bought ("『ドメイン駆動設計入門』" is a book, not a domain).
+    category = _match_cue(CATEGORY_CUES, _QUOTED_TITLE.sub(" ", text))
     # A meal with people from outside is entertainment (交際費), whatever else it is called.
     if category in (None, "meeting") and _MEAL.search(text) and _OUTSIDERS.search(text):
         return "entertainment"
@@ -265,7 +323,11 @@ class OfflineEngine:
             return "question", 0.85, []
         if OTHER_WORDS.search(text) and not amounts:
             return "other", 0.85, []
-        leave_cue = _match_cue(LEAVE_TYPE_CUES, text) or (_HALF.search(text) and "annual")
+        leave_cue = (
+            _match_cue(LEAVE_TYPE_CUES, text)
+            or _match_cue(LEAVE_REASON_CUES, text)
+            or (_HALF.search(text) and "annual")
+        )
         if amounts and (has["expense"] or not has["leave"]):
             return "expense", 0.95 if has["expense"] else 0.8, []
         if has["leave"] or leave_cue:
@@ -292,8 +354,10 @@ class OfflineEngine:
         dates = find_dates(text, today, "past")
         past = [d for d in dates if d.start <= today]
         if past:
-            out.fields["date"] = past[0].start
-            out.confidence["date"] = 0.9 if len(past) == 1 else 0.75
+            # "12/17〜18の出張の航空券を12/10に購入": the day the money was spent, when it is said.
+            spent = [d for d in past if _SPENT_AFTER.match(text, d.span[1]) or _SPENT_BEFORE.search(text[: d.span[0]])]
+            out.fields["date"] = (spent or past)[0].start
+            out.confidence["date"] = 0.9 if len(past) == 1 or spent else 0.75
         category = _category(text)
         out.fields["category"] = category or "other"
         out.confidence["category"] = 0.9 if category else 0.5
@@ -312,11 +376,11 @@ class OfflineEngine:
     # -- leave -------------------------------------------------------------------------------
 
     def _leave(self, text: str, today: dt.date, out: Understanding) -> None:
-        leave_type = _match_cue(LEAVE_TYPE_CUES, text)
+        leave_type = _match_cue(LEAVE_TYPE_CUES, text) or _match_cue(LEAVE_REASON_CUES, text)
         out.fields["leave_type"] = leave_type or "annual"
         out.confidence["leave_type"] = 0.9 if leave_type else 0.8
-        dates = find_dates(text, today, "future", self.calendar)
-        chosen = _leave_dates(dates, today)
+        dates = _settle_years(text, find_dates(text, today, "future", self.calendar), find_dates(text, today, "past"))
+        chosen = _leave_dates(text, dates, today)
         if chosen:
             out.fields["start"], out.fields["end"] = chosen.start, chosen.end
             out.confidence["start"] = out.confidence["end"] = 0.9 if len(dates) == 1 else 0.8
@@ -352,11 +416,40 @@ def _asks_about_policy(text: str) -> bool:
     return not re.search(request_forms, text, re.IGNORECASE) or bool(asks_rule)
 
 
-def _leave_dates(dates: list[DateMention], today: dt.date) -> DateMention | None:
-    """The days off: the first mention not in the past (a worked holiday or a reason may come first)."""
+_SPENT_AFTER = re.compile(r"\s*(?:に|の)?\s*(?:[^、。\s]{1,12}?で)?\s*(?:購入|買|支払|払|注文|決済|振込)")
+_SPENT_BEFORE = re.compile(r"(?:paid|bought|purchased|ordered|charged)\s+(?:on\s+)?$", re.IGNORECASE)
+_WEEKDAY_NOTE = re.compile(r"\s*[(（]\s*(?P<wd>[月火水木金土日])(?:曜日?)?\s*[)）]")
+_WEEKDAYS_JA = "月火水木金土日"
+
+
+def _settle_years(text: str, future: list[DateMention], past: list[DateMention]) -> list[DateMention]:
+    """A year-less date written with its weekday ("11/14（土）") is the year that weekday fits;
+    otherwise a date a year ahead that was days ago is the recent one (a holiday worked)."""
+    settled = []
+    by_span = {d.span: d for d in past}
+    for d in future:
+        other = by_span.get(d.span)
+        note = _WEEKDAY_NOTE.match(text, d.span[1])
+        if other is not None and note:
+            weekday = _WEEKDAYS_JA.index(note.group("wd"))
+            if d.start.weekday() != weekday and other.start.weekday() == weekday:
+                d = other
+        settled.append(d)
+    return settled
+
+
+_STARTS = re.compile(r"(?:from|starting|beginning|as of)\s*$", re.IGNORECASE)
+
+
+def _leave_dates(text: str, dates: list[DateMention], today: dt.date) -> DateMention | None:
+    """The days off: a mention marked as the start ("from Monday", "12/14から") if there is one,
+    else the first one not in the past (a worked holiday or the reason may come first)."""
     if not dates:
         return None
-    upcoming = [d for d in dates if d.start >= today]
+    marked = [
+        d for d in dates if _STARTS.search(text[: d.span[0]]) or text[d.span[1] : d.span[1] + 2].startswith("から")
+    ]
+    upcoming = [d for d in marked or dates if d.start >= today]
     return upcoming[0] if upcoming else dates[-1]
 
 
@@ -367,23 +460,27 @@ def _portion(text: str) -> tuple[str, int | None]:
         hours = int(raw) if raw.isdigit() else _NUM_WORDS.get(raw.lower())
         if hours:
             return "hours", hours
-    if _PORTION_AM.search(text) and (_HALF.search(text) or re.search(r"午前休|午前半休|morning off|morning", text)):
+    # "morning" alone is when something happened ("passed away this morning"), not a half day.
+    half = bool(_HALF.search(text))
+    if _AM_OFF.search(text) or (half and _PORTION_AM.search(text)):
         return "am", None
-    if _PORTION_PM.search(text):
+    if _PM_OFF.search(text) or (half and _PORTION_PM.search(text)):
         return "pm", None
-    if _PORTION_AM.search(text):
-        return "am", None
     return "full", None
 
 
 def _attendees(text: str) -> int | None:
     """Everyone at the table, the sender included (`先方3名・当方2名` = 5)."""
-    labelled, plain = 0, []
+    labelled, plain, ours = 0, [], False
     for m in _PEOPLE_JA.finditer(text):
-        if m.group("who") in ("先方", "当方", "弊社", "お客様", "客先", "社外", "社内"):
+        if m.group("who") in ("先方", "お客様", "客先", "社外", *_OUR_SIDE_JA):
             labelled += int(m.group("n"))
+            ours = ours or m.group("who") in _OUR_SIDE_JA
         else:
             plain.append(int(m.group("n")))
+    if labelled and not ours:
+        # "先方3名 + 私と部長": our side named in words, not counted.
+        labelled += 2 if _ME_AND_JA.search(text) else (1 if "私" in text else 0)
     if labelled or plain:
         return labelled or plain[0]
     en = _PEOPLE_EN.search(text)
@@ -393,6 +490,10 @@ def _attendees(text: str) -> int | None:
     count = int(raw) if raw.isdigit() else _EN_NUMBERS[raw]
     if "of us" in en.group(0).lower():
         return count  # "5 of us" already counts the sender
+    us = re.search(r"\b(\d+|two|three|four|five|six) of us\b", text, re.IGNORECASE)
+    if us:  # "4 people from Northwind … plus 2 of us"
+        raw_us = us.group(1).lower()
+        return count + (int(raw_us) if raw_us.isdigit() else _EN_NUMBERS[raw_us])
     # "with 2 people from Contoso, me and my manager": the sender, plus whoever they name.
     others = 1 if _ME_AND.search(text) else 0
     sender = 1 if re.search(r"\bwith\s*$", text[: en.start()]) or _ME_AND.search(text) or _JUST_ME.search(text) else 0
@@ -408,7 +509,10 @@ def _clean_vendor(raw: str) -> str | None:
 
 
 def _vendor(text: str, amounts: list[Amount], dates: list[DateMention]) -> str | None:
-    for pattern in (_VENDOR_JA, _VENDOR_EN, _VENDOR_BEFORE, _VENDOR_START):
+    shop = _VENDOR_SHOP_JA.search(text)
+    if shop and (v := _clean_vendor(shop.group("q") or shop.group("line"))):
+        return v
+    for pattern in (_VENDOR_JA, _VENDOR_AT, _VENDOR_EN, _VENDOR_BEFORE, _VENDOR_START):
         for m in pattern.finditer(text):
             # A name that ends inside an amount or a date is part of it ("on Jan 12", "¥1,500").
             last = m.end("v") - 1
