@@ -101,7 +101,7 @@ def test_english_speaker_gets_english_and_bad_input_gets_a_polite_answer(tmp_pat
     assert "You are Emily Clark (e008)." in out
     assert "I could not find the amount, category, date." in out
     assert "There is no command '/frobnicate'." in out
-    assert 'Tell me about an expense or leave in your own words' in out
+    assert "Tell me about an expense or leave in your own words" in out
     assert "Please give a request number, e.g. /approve 12" in out
     assert "There is no request #99." in out
     assert "No employee matches 'nobody@example.com'." in out

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.clock import Clock
 from bot.config import Settings
 from bot.rules.loader import RuleSet
 from bot.store.db import Store
+from bot.understanding.hybrid import HybridEngine
+from bot.understanding.llm import LLMEngine
 from bot.understanding.offline import OfflineEngine
 from bot.understanding.types import Engine
+from bot.understanding.usage import UsageRecorder
+
+# Prompts ship with the code; found from here, whatever the working directory is.
+PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 
 
 def make_engine(settings: Settings, rules: RuleSet, store: Store, clock: Clock, name: str | None = None) -> Engine:
@@ -15,4 +23,16 @@ def make_engine(settings: Settings, rules: RuleSet, store: Store, clock: Clock, 
     chosen = name or settings.understanding_engine
     if chosen == "offline":
         return offline
-    raise ValueError(f"the {chosen} engine needs OPENAI_MODEL and OPENAI_API_KEY or OPENAI_BASE_URL")
+    key = settings.openai_api_key
+    if not settings.openai_model or not (key or settings.openai_base_url):
+        raise ValueError(f"the {chosen} engine needs OPENAI_MODEL and OPENAI_API_KEY or OPENAI_BASE_URL")
+    llm = LLMEngine(
+        settings.openai_model,
+        key.get_secret_value() if key else None,
+        settings.openai_base_url,
+        offline,
+        rules.calendar,
+        prompts_dir=PROMPTS_DIR,
+        usage=UsageRecorder(store, clock),
+    )
+    return llm if chosen == "llm" else HybridEngine(offline, llm)
