@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.cards import request_card
-from bot.i18n import t
+from bot.i18n import CATALOG, t
 from bot.models import Employee, Reply, Request, Status
 from bot.services import Services
 from bot.workflow import Result
@@ -150,3 +150,14 @@ def submitted_reply(req: Request, msg: Inbound, services: Services) -> Reply:
         step = services.workflow.current_step(req)
         approver = services.name(step.approver_id if step else None, locale)
     return card_reply(req, services, locale, msg.employee, t(key, locale, id=req.id, approver=approver))
+
+
+def category_of(token: str, categories: list[str]) -> str | None:
+    word = normalize(token).lower()
+    if word in categories:
+        return word
+    for cat in categories:
+        labels = CATALOG.get(f"cat.{cat}", {})
+        if word in (labels.get("ja", ""), labels.get("en", "").lower()):
+            return cat
+    return None

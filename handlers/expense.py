@@ -9,13 +9,14 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from bot.i18n import CATALOG, t
+from bot.i18n import t
 from bot.models import ExpenseClaim, Reply, Status
 from bot.rules.invoice import normalize_invoice_number
 from bot.services import Services
 from bot.store import records
 from handlers.base import (
     Inbound,
+    category_of,
     locale_for,
     normalize,
     parse_date,
@@ -25,6 +26,7 @@ from handlers.base import (
     submitted_reply,
     text_reply,
 )
+from handlers.intake import IntakeHandler
 
 _AMOUNT = re.compile(
     r"^(?P<pre>[¥$€£]|jpy|usd|eur|gbp)?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<post>円|yen|jpy|usd|eur|gbp)?$", re.IGNORECASE
@@ -45,17 +47,6 @@ def parse_amount(token: str) -> tuple[Decimal, str] | None:
     if currency == "JPY" and amount != amount.to_integral_value():
         return None
     return amount, currency
-
-
-def category_of(token: str, categories: list[str]) -> str | None:
-    word = normalize(token).lower()
-    if word in categories:
-        return word
-    for cat in categories:
-        labels = CATALOG.get(f"cat.{cat}", {})
-        if word in (labels.get("ja", ""), labels.get("en", "").lower()):
-            return cat
-    return None
 
 
 class AttachmentError(Exception):
@@ -86,14 +77,9 @@ class ExpenseHandler:
                 date = d
             else:
                 rest.append(w)
-        missing = [
-            t(f"form.name.{name}", locale)
-            for name, value in (("amount", amount), ("category", category), ("date", date))
-            if value is None
-        ]
-        if missing or amount is None or category is None or date is None:
-            usage = t("form.expense.usage", locale, categories=", ".join(categories))
-            return [Reply(locale, t("form.missing", locale, fields=", ".join(missing)) + "\n" + usage)]
+        if amount is None or category is None or date is None:
+            # Not the exact form: read it as free text, and ask for whatever is still missing.
+            return IntakeHandler().handle_text(replace(msg, text=args), services, kind_hint="expense")
         attendees = None
         if "attendees" in options:
             if not options["attendees"].isdigit():

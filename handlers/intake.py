@@ -17,9 +17,8 @@ from bot.services import Services
 from bot.store import records
 from bot.understanding.amounts import parse_amount_text
 from bot.understanding.dates import Direction, resolve_date_expression
-from bot.understanding.types import CONFIDENT, Understanding
-from handlers.base import Inbound, locale_for, normalize, submitted_reply, text_reply
-from handlers.expense import category_of
+from bot.understanding.types import CONFIDENT, FIELDS_BY_INTENT, Understanding
+from handlers.base import Inbound, category_of, locale_for, normalize, submitted_reply, text_reply
 from handlers.status import StatusHandler
 
 _CANCEL = re.compile(
@@ -59,7 +58,8 @@ class IntakeHandler:
     def __init__(self) -> None:
         self.status = StatusHandler()
 
-    def handle_text(self, msg: Inbound, services: Services) -> list[Reply]:
+    def handle_text(self, msg: Inbound, services: Services, kind_hint: str | None = None) -> list[Reply]:
+        """`kind_hint` is the command used (/expense, /leave): the message is that kind of request."""
         me = msg.employee
         text = normalize(msg.text)
         conversation = records.get_conversation(services.store, me.id)
@@ -67,7 +67,10 @@ class IntakeHandler:
             records.end_conversation(services.store, me.id)
             return text_reply(msg, services, "ask.cancelled")
         today = services.today()
-        understood = services.understanding.understand(msg.text, today, locale_for(msg, services))
+        understood = services.understanding.understand(msg.text, today, locale_for(msg, services), kind_hint)
+        if kind_hint and understood.intent != kind_hint:
+            understood.intent = kind_hint
+            understood.fields = {k: v for k, v in understood.fields.items() if k in FIELDS_BY_INTENT.get(kind_hint, ())}
         if conversation:
             kind = conversation["kind"]
             changed_topic = understood.intent not in (kind, "other") and understood.confidence["intent"] >= CONFIDENT

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 from bot.i18n import t
 from bot.models import LEAVE_TYPES, LeaveRequest, Reply
 from bot.services import Services
 from handlers.base import Inbound, locale_for, parse_date, split_options, submitted_reply, text_reply
+from handlers.intake import IntakeHandler
 
 _TYPE_WORDS = {
     "annual": "annual",
@@ -62,8 +64,8 @@ class LeaveHandler:
             else:
                 rest.append(w)
         if not dates:
-            usage = t("form.leave.usage", locale)
-            return [Reply(locale, t("form.missing", locale, fields=t("form.name.start", locale)) + "\n" + usage)]
+            # Not the exact form: read it as free text, and ask for whatever is still missing.
+            return IntakeHandler().handle_text(replace(msg, text=args), services, kind_hint="leave")
         start = dates[0]
         end = dates[1] if len(dates) > 1 else start
         worked = None

@@ -99,9 +99,9 @@ def test_english_speaker_gets_english_and_bad_input_gets_a_polite_answer(tmp_pat
         who="clark@hikari-works.example",
     )
     assert "You are Emily Clark (e008)." in out
-    assert "I could not find the amount, category, date." in out
+    assert "How much was it? (e.g. ¥3,200, $45.20)" in out  # /expense without the form: the bot asks
     assert "There is no command '/frobnicate'." in out
-    assert "Tell me about an expense or leave in your own words" in out
+    assert "Sorry, I could not read that. How much was it?" in out  # "hello there" is no amount
     assert "Please give a request number, e.g. /approve 12" in out
     assert "There is no request #99." in out
     assert "No employee matches 'nobody@example.com'." in out

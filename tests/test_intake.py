@@ -114,3 +114,13 @@ def test_status_and_other_messages(app: App) -> None:
     assert balance[0].card is not None and balance[0].card.title.startswith("有給休暇の残日数")
     assert "経費精算や休暇申請を文章で送ってください" in say(app, "e007", "お疲れ様です！")
     assert "規程への自動回答は準備中です" in say(app, "e007", "慶弔休暇って何日取れるんでしょうか")
+
+
+def test_free_text_after_a_command_is_understood(app: App) -> None:
+    assert "#1 を受け付けましたが、情報が不足しています。" in say(app, "e007", "/expense 昨日のタクシー 3200円")
+    req = records.get_request(app.store, 1)
+    assert req is not None and isinstance(req.details, ExpenseClaim)
+    assert (req.details.amount, req.details.date, req.details.category) == (3200, dt.date(2026, 11, 23), "transport")
+    # A /leave command whose text says no date gets the question, not an error.
+    assert say(app, "e007", "/leave 有給で休みたいです").startswith("いつ休みますか?")
+    assert "#2 は自動承認されました。" in say(app, "e007", "12/24")
