@@ -1,12 +1,15 @@
-"""Shared by every test: the shipped rules, loaded once."""
+"""Shared by every test: the shipped rules loaded once, a store on a real file, faked HTTP."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import respx
 
 from bot.rules.loader import RuleSet, load_rules
+from bot.store.db import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -14,3 +17,17 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def rules() -> RuleSet:
     return load_rules(ROOT / "knowledge")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store(tmp_path / "bot.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def http() -> Iterator[respx.MockRouter]:
+    # assert_all_mocked: a request no route matches fails the test instead of going out.
+    with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
+        yield router

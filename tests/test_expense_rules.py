@@ -12,6 +12,7 @@ import pytest
 from bot.models import Decision, ExpenseClaim, Finding, Outcome, Severity
 from bot.rules.engine import DecisionContext, PriorClaim, decide, is_public_transport
 from bot.rules.loader import RuleSet
+from tests.decisions import ids, only, roles, step_rules
 from tests.people import WATANABE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,24 +38,6 @@ def claim(
 
 def run(rules: RuleSet, c: ExpenseClaim, *prior: PriorClaim, today: dt.date = TODAY) -> Decision:
     return decide(c, DecisionContext(today=today, requester=REQUESTER, rules=rules, prior_claims=prior))
-
-
-def ids(d: Decision) -> set[str]:
-    return {f.rule_id for f in d.findings}
-
-
-def roles(d: Decision) -> list[str]:
-    return [s.role for s in d.chain]
-
-
-def step_rules(d: Decision, role: str) -> tuple[str, ...]:
-    return next(s.rule_ids for s in d.chain if s.role == role)
-
-
-def only(d: Decision, rule_id: str, severity: Severity | None = None) -> Finding:
-    found = [f for f in d.findings if f.rule_id == rule_id and (severity is None or f.severity == severity)]
-    assert len(found) == 1, f"expected one {rule_id} finding, got {d.findings}"
-    return found[0]
 
 
 def assert_auto(d: Decision) -> None:

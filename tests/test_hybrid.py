@@ -19,20 +19,10 @@ from bot.understanding.llm import LLMEngine
 from bot.understanding.offline import OfflineEngine
 from bot.understanding.types import Understanding
 from bot.understanding.usage import UsageRecorder
-from tests.test_llm_engine import BASE_URL, COMPLETIONS, MODEL, ROOT, TUE, api_error, extraction, ok
+from tests.fake_openai import BASE_URL, COMPLETIONS, MODEL, api_error, extraction, ok
+from tests.test_offline_engine import TUE
 
-
-@pytest.fixture
-def http() -> Iterator[respx.MockRouter]:
-    with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
-        yield router
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "bot.db")
-    yield s
-    s.close()
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import Decision, Finding, LeaveRequest, Outcome, Severity
+from bot.models import Decision, LeaveRequest, Outcome, Severity
 from bot.rules.engine import DecisionContext, LeaveFacts, decide
 from bot.rules.loader import RuleSet
+from tests.decisions import ids, only, roles, step_rules
 from tests.people import WATANABE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,24 +40,6 @@ def facts(balance: float = 10.0, team_size: int = 5, **kw: object) -> LeaveFacts
 
 def run(rules: RuleSet, req: LeaveRequest, f: LeaveFacts | None = None, today: dt.date = TODAY) -> Decision:
     return decide(req, DecisionContext(today=today, requester=REQUESTER, rules=rules, leave=f or facts()))
-
-
-def ids(d: Decision) -> set[str]:
-    return {f.rule_id for f in d.findings}
-
-
-def roles(d: Decision) -> list[str]:
-    return [s.role for s in d.chain]
-
-
-def step_rules(d: Decision, role: str) -> tuple[str, ...]:
-    return next(s.rule_ids for s in d.chain if s.role == role)
-
-
-def only(d: Decision, rule_id: str, severity: Severity) -> Finding:
-    found = [f for f in d.findings if f.rule_id == rule_id and f.severity == severity]
-    assert len(found) == 1, f"expected one {rule_id}/{severity} finding, got {d.findings}"
-    return found[0]
 
 
 def assert_auto(d: Decision) -> None:
