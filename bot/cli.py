@@ -39,15 +39,43 @@ def _app(args: argparse.Namespace) -> App:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """Slack when its tokens are set (Socket Mode with an app token, else HTTP), the console when not."""
     settings = _settings(args)
-    if settings.chat_configured:
-        print(
-            "Chat tokens are set, but the Slack and Chatwork adapters are not part of this version yet; "
-            "starting the console instead.",
-            file=sys.stderr,
-        )
+    if settings.slack_bot_token and (settings.slack_app_token or settings.slack_signing_secret):
+        args.port = None
+        return cmd_serve(args)
     args.as_ = settings.console_as
     return cmd_console(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The webhook server (`/slack/events`, `/healthz`), or Socket Mode when SLACK_APP_TOKEN is set."""
+    import uvicorn
+
+    from bot.server import build_server
+    from bot.slack.app import SlackFrontDoor
+
+    settings = _settings(args)
+    app = _app(args)
+    slack = None
+    if settings.slack_bot_token:
+        secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+        slack = SlackFrontDoor(app, settings.slack_bot_token.get_secret_value(), secret, settings.slack_api_url)
+    try:
+        if slack is not None and settings.slack_app_token and not args.port:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            print("Connecting to Slack over Socket Mode (no public URL needed). Ctrl-C to stop.", file=sys.stderr)
+            SocketModeHandler(slack.bolt, settings.slack_app_token.get_secret_value()).start()
+            return 0
+        port = args.port or 3000
+        print(f"Serving /slack/events and /healthz on port {port}. Ctrl-C to stop.", file=sys.stderr)
+        uvicorn.run(build_server(app, slack), host=args.host, port=port, log_level="warning")
+        return 0
+    finally:
+        if slack is not None:
+            slack.shutdown()
+        app.close()
 
 
 def _default_user(app: App) -> str | None:
@@ -337,7 +365,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--knowledge", help="knowledge folder (default: BACKOFFICE_KNOWLEDGE_DIR or knowledge/)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("run", help="start the bot: the console when no chat tokens are set").set_defaults(func=cmd_run)
+    p = sub.add_parser("run", help="start the bot: Slack when its tokens are set, else the console")
+    p.add_argument("--host", default="0.0.0.0")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("serve", help="serve /slack/events and /healthz over HTTP (Socket Mode with an app token)")
+    p.add_argument("--port", type=int, default=None, help="HTTP port (default 3000; forces HTTP mode)")
+    p.add_argument("--host", default="0.0.0.0")
+    p.set_defaults(func=cmd_serve)
     p = sub.add_parser("console", help="chat with the bot in the terminal as a directory member")
     p.add_argument("--as", dest="as_", metavar="EMAIL_OR_ID")
     p.set_defaults(func=cmd_console)

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field("https://slack.com/api/", validation_alias="SLACK_API_URL")
     chatwork_api_token: SecretStr | None = Field(None, validation_alias="CHATWORK_API_TOKEN")
     chatwork_webhook_token: SecretStr | None = Field(None, validation_alias="CHATWORK_WEBHOOK_TOKEN")
 

@@ -491,6 +491,16 @@ UI: dict[str, dict[str, str]] = {
         "ja": "経費精算や休暇申請を文章で送ってください。例:「昨日のタクシー代 3,200円」「12/24 午後半休で」。/help でコマンド一覧を表示します。",
         "en": 'Tell me about an expense or leave in your own words, e.g. "taxi yesterday, ¥3,200" or "PTO next Thu-Fri". Type /help for commands.',
     },
+    "slack.unknown_admin": {
+        "ja": "社員名簿にないSlackユーザー <@{who}> がボットを使おうとしました。名簿への登録(slack_user_id またはメールアドレス)を確認してください。",
+        "en": "Slack user <@{who}>, who is not in the directory, tried to use the bot. Please add them (slack_user_id or a matching e-mail).",
+    },
+    "slack.reason_required": {"ja": "理由を入力してください。", "en": "Please give a reason."},
+    "slack.decided_line": {"ja": "{by}さんにより{status}({at})", "en": "{status} by {by} ({at})"},
+    "slack.moved_on": {
+        "ja": "この申請は先に進みました(現在: {status})。",
+        "en": "This request has moved on (now: {status}).",
+    },
     "console.as": {
         "ja": "{name}さん({id})としてログインしています。/help でコマンド一覧。",
         "en": "You are {name} ({id}). Type /help for commands.",

@@ -191,8 +191,16 @@ def _v3(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v4(db: sqlite_utils.Database) -> None:
+    # Where each request's card was posted on Slack, so a decision made anywhere updates every copy.
+    db.table("slack_cards").create(
+        {"id": int, "request_id": int, "employee_id": str, "channel": str, "ts": str, "posted_at": str}, pk="id"
+    )
+    db.table("slack_cards").create_index(["request_id"])
+
+
 # Append only: a released migration is never edited, a new one is added after it.
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
 
 
 class Store:

@@ -356,3 +356,31 @@ def save_conversation(
 
 def end_conversation(store: Store, employee_id: str) -> None:
     store.execute("DELETE FROM conversations WHERE employee_id = ?", (employee_id,))
+
+
+# -- slack cards -----------------------------------------------------------------------------
+
+
+def add_slack_card(store: Store, request_id: int, employee_id: str, channel: str, ts: str, at: str) -> None:
+    store.execute(
+        "INSERT INTO slack_cards (request_id, employee_id, channel, ts, posted_at) VALUES (?, ?, ?, ?, ?)",
+        (request_id, employee_id, channel, ts, at),
+    )
+
+
+def slack_cards(store: Store, request_id: int) -> list[dict[str, Any]]:
+    return store.query("SELECT * FROM slack_cards WHERE request_id = ? ORDER BY id", (request_id,))
+
+
+def undelivered_for(store: Store, recipient_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Notifications waiting for any of these people, oldest first."""
+    if not recipient_ids:
+        return []
+    marks = ",".join("?" for _ in recipient_ids)
+    rows = store.query(
+        f"SELECT * FROM notifications WHERE delivered_at IS NULL AND recipient_id IN ({marks}) ORDER BY id",
+        tuple(recipient_ids),
+    )
+    for r in rows:
+        r["data"] = json.loads(r["data"] or "{}")
+    return rows

@@ -1,0 +1,339 @@
+"""The Slack front door on slack-bolt: parse, identify, ack fast, hand to the router, render.
+
+Every listener acks at once and leaves the work (understanding, the store, Web API calls)
+to its own bounded executor, so acks never queue behind slow work. Replies come back as
+platform-neutral Replies and are rendered to Block Kit here; nothing below the adapter
+knows about Slack.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import Ack, App, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
+
+from bot.app import App as Backoffice
+from bot.cards import notification_reply, request_card
+from bot.i18n import t
+from bot.models import Employee, Reply, Status
+from bot.slack import blocks
+from bot.store import records
+from handlers import Inbound
+from handlers.base import result_reply
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("/expense", "/leave", "/contract", "/ask", "/backoffice")
+_MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
+# What `/backoffice WORD …` means in our own commands.
+_BACKOFFICE_WORDS = {
+    "help": "help", "ヘルプ": "help", "mine": "mine", "自分": "mine", "balance": "balance", "残日数": "balance",
+    "pending": "pending", "承認待ち": "pending", "cancel": "cancel", "取消": "cancel", "show": "show",
+    "approve": "approve", "reject": "reject", "changes": "changes", "confirm": "confirm",
+}  # fmt: skip
+_ACTION_OF = {
+    blocks.APPROVE: "approve",
+    blocks.REJECT: "reject",
+    blocks.REQUEST_CHANGES: "request_changes",
+    blocks.CANCEL: "cancel",
+    blocks.CONFIRM_UNPAID: "confirm_unpaid",
+    blocks.OVERRIDE: "override",
+}
+
+
+def _locale_of_slack(locale: str | None) -> str:
+    return "ja" if (locale or "").lower().startswith("ja") else "en"
+
+
+class SlackFrontDoor:
+    def __init__(
+        self,
+        backoffice: Backoffice,
+        token: str,
+        signing_secret: str | None,
+        api_url: str = "https://slack.com/api/",
+        workers: int = 8,
+    ) -> None:
+        self.backoffice = backoffice
+        self.services = backoffice.services
+        self.client = WebClient(token=token, base_url=api_url)
+        # 429 waits for Retry-After and 5xx retries happen on the work pool, never where acks are made.
+        self.client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+        self.client.retry_handlers.append(ServerErrorRetryHandler(max_retry_count=2))
+        self.bolt = App(
+            client=self.client,
+            signing_secret=signing_secret,
+            token_verification_enabled=False,  # no auth.test at start: the bot must start offline too
+            listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-ack"),
+        )
+        self.work = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-work")
+        self._people: dict[str, Employee | None] = {}
+        self._locales: dict[str, str] = {}
+        self._slack_ids: dict[str, str] = {}  # employee id → Slack id, for people matched by e-mail
+        self._register()
+
+    # -- wiring: every entry point in one table -------------------------------------------------
+
+    def _register(self) -> None:
+        app = self.bolt
+        app.middleware(self._dedupe_events)
+        for command in COMMANDS:
+            app.command(command)(self._on_command)
+        app.event("app_mention")(self._on_mention)
+        app.event("message")(self._on_message)
+        for action_id in _ACTION_OF:
+            app.action(action_id)(self._on_button)
+        app.view("approval_reason")(self._on_reason)
+        app.error(self._on_error)
+
+    # -- middleware --------------------------------------------------------------------------
+
+    def _dedupe_events(self, body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        """An Events API retry (same event_id) is acknowledged and dropped: handled once."""
+        event_id = body.get("event_id")
+        if event_id and not self.services.store.claim_delivery(f"slack:{event_id}", self.services.now_iso()):
+            log.info("slack event %s already handled", event_id)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        log.exception("slack listener failed: %s", type(error).__name__, exc_info=error)
+
+    # -- identity ----------------------------------------------------------------------------
+
+    def employee(self, user_id: str) -> Employee | None:
+        """By Slack id, else by the e-mail Slack has for them; cached per process."""
+        if user_id in self._people:
+            return self._people[user_id]
+        person = self.services.directory.find(user_id)
+        if person is None:
+            try:
+                info = self.client.users_info(user=user_id, include_locale=True)
+                user = info.get("user") or {}
+                self._locales[user_id] = _locale_of_slack(user.get("locale"))
+                email = (user.get("profile") or {}).get("email")
+                person = self.services.directory.find(email) if email else None
+            except SlackApiError as exc:
+                log.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
+        if person is not None and not person.active:
+            person = None
+        if person is not None:
+            self._slack_ids[person.id] = user_id
+        self._people[user_id] = person
+        return person
+
+    def slack_id(self, person: Employee) -> str | None:
+        return person.slack_user_id or self._slack_ids.get(person.id)
+
+    def _unknown(self, user_id: str, respond_to: Callable[[str], Any]) -> None:
+        locale = self._locales.get(user_id, self.services.default_locale)
+        respond_to(t("err.unknown_user", locale, who=f"<@{user_id}>"))
+        # Admins hear of each unknown person once, not on every message.
+        if self.services.store.claim_delivery(f"slack-unknown:{user_id}", self.services.now_iso()):
+            for admin in self.services.directory.holders("admin"):
+                self._post_dm(admin, Reply(admin.locale, t("slack.unknown_admin", admin.locale, who=user_id)))
+
+    # -- entry points ------------------------------------------------------------------------
+
+    def _on_command(self, ack: Ack, command: dict[str, Any], respond: Callable[..., Any]) -> None:
+        ack()  # at once: everything else happens on the work pool
+        self._submit(self._handle_command, command, respond)
+
+    def _handle_command(self, command: dict[str, Any], respond: Callable[..., Any]) -> None:
+        person = self.employee(command["user_id"])
+        if person is None:
+            self._unknown(command["user_id"], lambda text: respond(text=text, response_type="ephemeral"))
+            return
+        text = self._command_text(command["command"], (command.get("text") or "").strip())
+        replies = self.backoffice.router.handle(Inbound(person, text, platform="slack"))
+        for reply in replies:
+            fallback, body = blocks.reply_blocks(reply, self._version(reply))
+            respond(text=fallback, blocks=body, response_type="ephemeral")
+        self.deliver()
+
+    @staticmethod
+    def _command_text(command: str, text: str) -> str:
+        if command in ("/expense", "/leave"):
+            return f"{command} {text}".strip()
+        if command == "/backoffice":
+            word, _, rest = text.partition(" ")
+            mapped = _BACKOFFICE_WORDS.get(word.lower(), "help")
+            return f"/{mapped} {rest}".strip()
+        return text or "/help"  # /ask and /contract: the words are the question or the request
+
+    def _on_mention(self, event: dict[str, Any], say: Callable[..., Any]) -> None:
+        # Events are acked by Bolt before this runs; the work still goes to our pool.
+        self._submit(self._handle_message, event, say, True)
+
+    def _on_message(self, event: dict[str, Any], say: Callable[..., Any]) -> None:
+        if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
+            return  # only people writing to the bot directly; never our own messages
+        self._submit(self._handle_message, event, say, False)
+
+    def _handle_message(self, event: dict[str, Any], say: Callable[..., Any], in_thread: bool) -> None:
+        thread = event.get("thread_ts") or event.get("ts") if in_thread else None
+        person = self.employee(event["user"])
+        if person is None:
+            self._unknown(event["user"], lambda text: say(text=text, thread_ts=thread))
+            return
+        text = _MENTION.sub("", event.get("text") or "").strip()
+        for reply in self.backoffice.router.handle(Inbound(person, text, platform="slack")):
+            fallback, body = blocks.reply_blocks(reply, self._version(reply))
+            say(text=fallback, blocks=body, thread_ts=thread)
+        self.deliver()
+
+    def _on_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        kind = _ACTION_OF[action["action_id"]]
+        decoded = blocks.decode_value(action.get("value") or "")
+        if decoded is None:
+            ack()
+            return
+        request_id, version = decoded
+        if kind in ("reject", "request_changes"):
+            # The trigger id lives 3 seconds: the reason form opens before anything else.
+            person = self._people.get(body["user"]["id"]) or self.services.directory.find(body["user"]["id"])
+            locale = person.locale if person else self._locales.get(body["user"]["id"], "ja")
+            try:
+                client.views_open(
+                    trigger_id=body["trigger_id"], view=blocks.reason_modal(kind, request_id, locale, version)
+                )
+            except SlackApiError as exc:
+                log.warning("views.open failed: %s", exc.response.get("error"))
+            ack()
+            return
+        ack()
+        self._submit(self._decide, body["user"]["id"], kind, request_id, version, None, body)
+
+    def _on_reason(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        try:
+            kind, request_id, version, reason = blocks.read_reason_submission(view)
+        except ValueError:
+            ack()
+            return
+        if not reason:
+            person = self.services.directory.find(body["user"]["id"])
+            ack(
+                response_action="errors",
+                errors={"reason": t("slack.reason_required", person.locale if person else "ja")},
+            )
+            return
+        ack()
+        self._submit(self._decide, body["user"]["id"], kind, request_id, version, reason, None)
+
+    def _decide(
+        self, user_id: str, kind: str, request_id: int, version: int | None, reason: str | None,
+        body: dict[str, Any] | None,
+    ) -> None:  # fmt: skip
+        person = self.employee(user_id)
+        channel = ((body or {}).get("container") or {}).get("channel_id") or ((body or {}).get("channel") or {}).get(
+            "id"
+        )
+        if person is None:
+            if channel:
+                self._unknown(
+                    user_id, lambda text: self.client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+                )
+            return
+        command = {"approve": "approve", "reject": "reject", "request_changes": "changes", "cancel": "cancel",
+                   "confirm_unpaid": "confirm", "override": "override"}[kind]  # fmt: skip
+        result = self.services.workflow.act(request_id, person, kind, reason, version)
+        if not result.ok and channel:
+            # The same words as every other front door: "you are not the approver", "already decided by X".
+            msg = Inbound(person, f"/{command} {request_id}", platform="slack")
+            for reply in result_reply(result, msg, self.services, command):
+                self.client.chat_postEphemeral(channel=channel, user=user_id, text=reply.text or "")
+        self.refresh_cards(request_id)
+        self.deliver()
+
+    # -- outbound ----------------------------------------------------------------------------
+
+    def _submit(self, fn: Callable[..., None], *args: Any) -> Future[None]:
+        def run() -> None:
+            try:
+                fn(*args)
+            except Exception:
+                log.exception("slack background work failed")
+
+        return self.work.submit(run)
+
+    def _version(self, reply: Reply) -> int | None:
+        if reply.card is None or reply.card.request_id is None:
+            return None
+        req = records.get_request(self.services.store, reply.card.request_id)
+        return req.version if req else None
+
+    def _post_dm(self, person: Employee, reply: Reply) -> dict[str, Any] | None:
+        slack_id = self.slack_id(person)
+        if not slack_id:
+            return None
+        opened = self.client.conversations_open(users=slack_id)
+        channel = opened["channel"]["id"]
+        fallback, body = blocks.reply_blocks(reply, self._version(reply))
+        posted = self.client.chat_postMessage(channel=channel, text=fallback, blocks=body)
+        return {"channel": posted.get("channel", channel), "ts": posted.get("ts")}
+
+    def deliver(self) -> int:
+        """Send waiting notifications to people on Slack; a failure leaves them waiting for the next try."""
+        services = self.services
+        on_slack = {e.id: e for e in services.directory if self.slack_id(e) and e.active}
+        sent = 0
+        for row in records.undelivered_for(services.store, list(on_slack)):
+            person = on_slack[row["recipient_id"]]
+            reply = notification_reply(row["event"], row["request_id"], row["data"], services, person)
+            try:
+                posted = self._post_dm(person, reply)
+            except SlackApiError as exc:
+                log.warning("could not deliver notification %s: %s", row["id"], exc.response.get("error"))
+                continue
+            with services.store.tx():
+                if posted and row["request_id"] and reply.card is not None:
+                    records.add_slack_card(
+                        services.store,
+                        row["request_id"],
+                        person.id,
+                        posted["channel"],
+                        posted["ts"],
+                        services.now_iso(),
+                    )
+            records.mark_delivered(services.store, [row["id"]], services.now_iso())
+            sent += 1
+        return sent
+
+    def refresh_cards(self, request_id: int) -> None:
+        """Re-render every copy of a request's card: buttons go once nobody there can act."""
+        services = self.services
+        req = records.get_request(services.store, request_id)
+        if req is None:
+            return
+        for card in records.slack_cards(services.store, request_id):
+            person = services.directory.get(card["employee_id"])
+            if person is None:
+                continue
+            locale = services.locale_of(person)
+            rendered = request_card(req, services, locale, person)
+            if rendered.actions:
+                body = blocks.card_blocks(rendered, locale, req.version)
+            else:
+                body = blocks.decided_blocks(rendered, locale, self._decided_line(req, locale))
+            try:
+                self.client.chat_update(channel=card["channel"], ts=card["ts"], text=rendered.title, blocks=body)
+            except SlackApiError as exc:
+                log.warning("chat.update for request %s failed: %s", request_id, exc.response.get("error"))
+
+    def _decided_line(self, req: Any, locale: str) -> str:
+        status = t(f"status.{req.status.value}", locale)
+        by = self.services.name(req.decided_by, locale) if req.decided_by else ""
+        when = (req.decided_at or "")[:16].replace("T", " ")
+        if req.status in (Status.APPROVED, Status.REJECTED, Status.CANCELLED, Status.NEEDS_INFO) and by:
+            return t("slack.decided_line", locale, status=status, by=by, at=when)
+        return t("slack.moved_on", locale, status=status)
+
+    def shutdown(self) -> None:
+        self.work.shutdown(wait=True)

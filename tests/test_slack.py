@@ -1,0 +1,288 @@
+"""Slack end to end: a real slack-bolt app behind the real ASGI server on loopback, signed
+requests as Slack sends them, and a fake Slack Web API recording every call."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+import uvicorn
+from slack_sdk.signature import SignatureVerifier
+
+from bot.app import App, build_app
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.server import build_server
+from bot.slack import blocks
+from bot.slack.app import SlackFrontDoor
+from bot.store import records
+from tests.fake_slack import FakeSlack
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+WATANABE, ITO, CLARK = "U0000000007", "U0000000006", "U0000000008"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Env:
+    def __init__(self, tmp_path: Path) -> None:
+        self.fake = FakeSlack(
+            users={"U9999999999": {"id": "U9999999999", "locale": "en-US", "profile": {"email": "guest@example.com"}}}
+        )
+        settings = Settings(db=tmp_path / "bot.db", knowledge_dir=ROOT / "knowledge", attachments_dir=tmp_path / "f")
+        self.app: App = build_app(settings, FixedClock("2026-11-24T10:00"))
+        self.slack = SlackFrontDoor(self.app, "xoxb-test", SECRET, self.fake.url)
+        self.port = free_port()
+        self.server = uvicorn.Server(
+            uvicorn.Config(build_server(self.app, self.slack), host="127.0.0.1", port=self.port, log_level="warning")
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.01)
+        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)
+        self.verifier = SignatureVerifier(SECRET)
+
+    def close(self) -> None:
+        self.http.close()
+        self.server.should_exit = True
+        self.thread.join(5)
+        self.slack.shutdown()
+        self.app.close()
+        self.fake.close()
+
+    def post(
+        self, body: str, content_type: str, timestamp: int | None = None, secret: str | None = None
+    ) -> httpx.Response:
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        signer = SignatureVerifier(secret) if secret else self.verifier
+        headers = {
+            "content-type": content_type,
+            "x-slack-request-timestamp": ts,
+            "x-slack-signature": signer.generate_signature(timestamp=ts, body=body),
+        }
+        return self.http.post("/slack/events", content=body.encode("utf-8"), headers=headers)
+
+    def command(self, command: str, text: str, user: str = WATANABE, **kwargs: Any) -> httpx.Response:
+        form = {
+            "command": command, "text": text, "user_id": user, "channel_id": "C0123", "team_id": "T1",
+            "response_url": self.fake.webhook + "commands/1", "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        }  # fmt: skip
+        return self.post(urlencode(form), "application/x-www-form-urlencoded", **kwargs)
+
+    def click(
+        self, action_id: str, value: str, user: str, channel: str = "D0000000006", ts: str = "1.1"
+    ) -> httpx.Response:
+        payload = {
+            "type": "block_actions", "user": {"id": user}, "team": {"id": "T1"}, "api_app_id": "A1",
+            "trigger_id": "trigger-" + user, "container": {"type": "message", "channel_id": channel, "message_ts": ts},
+            "channel": {"id": channel}, "response_url": self.fake.webhook + "actions/1",
+            "actions": [{"action_id": action_id, "block_id": "approval", "type": "button", "value": value,
+                         "action_ts": "1764000000.1"}],
+        }  # fmt: skip
+        return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    def submit_reason(self, view: dict[str, Any], reason: str, user: str = ITO) -> httpx.Response:
+        view = {
+            **view,
+            "id": "V1",
+            "state": {"values": {"reason": {"reason": {"type": "plain_text_input", "value": reason}}}},
+        }
+        payload = {"type": "view_submission", "user": {"id": user}, "team": {"id": "T1"}, "view": view}
+        return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    def event(self, event: dict[str, Any], event_id: str) -> httpx.Response:
+        body = {"type": "event_callback", "team_id": "T1", "api_app_id": "A1", "event_id": event_id,
+                "event_time": 1764000000, "event": event}  # fmt: skip
+        return self.post(json.dumps(body), "application/json")
+
+    def approval_card(self, recipient_channel: str = "D0000000006") -> dict[str, Any]:
+        for args in self.fake.wait_for("chat.postMessage"):
+            if args.get("channel") == recipient_channel:
+                return args
+        raise AssertionError(f"no card posted to {recipient_channel}: {self.fake.of('chat.postMessage')}")
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Iterator[Env]:
+    e = Env(tmp_path)
+    yield e
+    e.close()
+
+
+def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
+    found = []
+    for block in message.get("blocks") or []:
+        if block.get("type") == "actions":
+            found += [(el["action_id"], el.get("value", "")) for el in block["elements"]]
+    return found
+
+
+def wait_until(check: Any, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.02)
+    raise AssertionError("condition not met in time")
+
+
+# -- the server and request verification ---------------------------------------------------------
+
+
+def test_health_check(env: Env) -> None:
+    resp = env.http.get("/healthz")
+    assert resp.status_code == 200 and resp.json()["ok"] is True and resp.json()["slack"] is True
+
+
+def test_forged_signature_and_stale_timestamp_are_rejected_and_nothing_happens(env: Env) -> None:
+    assert env.command("/expense", "昨日のタクシー 3200円", secret="not-the-secret").status_code == 401
+    assert env.command("/expense", "昨日のタクシー 3200円", timestamp=int(time.time()) - 600).status_code == 401
+    time.sleep(0.3)
+    assert records.list_requests(env.app.store) == []
+    assert env.fake.calls == []
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+
+def test_backoffice_help_answers_through_the_response_url(env: Env) -> None:
+    assert env.command("/backoffice", "help").status_code == 200
+    reply = env.fake.wait_for("webhook")[0]
+    assert reply["response_type"] == "ephemeral" and "コマンド一覧" in reply["text"]
+
+
+def test_expense_in_free_text_reaches_the_approver_with_buttons_and_one_click_decides(env: Env) -> None:
+    resp = env.command("/expense", "昨日の打ち合わせのお弁当 2,400円")
+    assert resp.status_code == 200
+    ack = env.fake.wait_for("webhook")[0]
+    assert "#1 を申請しました。伊藤 大輔さんの承認待ちです。" in ack["text"]
+    card = env.approval_card()
+    req = records.get_request(env.app.store, 1)
+    assert req is not None
+    assert buttons(card) == [
+        (blocks.APPROVE, f"1:{req.version}"),
+        (blocks.REJECT, f"1:{req.version}"),
+        (blocks.REQUEST_CHANGES, f"1:{req.version}"),
+    ]
+    assert env.click(blocks.APPROVE, f"1:{req.version}", ITO, channel=card["channel"], ts="x").status_code == 200
+    wait_until(lambda: env.fake.of("chat.update"))
+    updated = env.fake.of("chat.update")[-1]
+    assert buttons(updated) == []  # the buttons are gone once decided
+    assert "伊藤 大輔" in json.dumps(updated["blocks"], ensure_ascii=False)
+    after = records.get_request(env.app.store, 1)
+    assert after is not None and after.status.value == "approved" and after.decided_by == "e006"
+    # Watanabe is told in a DM.
+    wait_until(lambda: any(m.get("channel") == "D0000000007" for m in env.fake.of("chat.postMessage")))
+
+
+def test_the_requester_and_a_colleague_cannot_decide(env: Env) -> None:
+    env.command("/expense", "昨日の打ち合わせのお弁当 2,400円")
+    env.approval_card()
+    req = records.get_request(env.app.store, 1)
+    assert req is not None
+    value = f"1:{req.version}"
+    env.click(blocks.APPROVE, value, WATANABE)
+    env.click(blocks.APPROVE, value, CLARK)
+    ephemeral = env.fake.wait_for("chat.postEphemeral", 2)
+    texts = sorted(m["text"] for m in ephemeral)
+    assert any("ご自身の申請は承認・却下できません" in x for x in texts)
+    assert any("You are not the approver of #1 (it waits for Daisuke Ito)." in x for x in texts)
+    still = records.get_request(env.app.store, 1)
+    assert still is not None and still.status.value == "pending" and still.version == req.version
+
+
+def test_two_concurrent_clicks_make_one_decision(env: Env) -> None:
+    env.command("/expense", "昨日の打ち合わせのお弁当 2,400円")
+    env.approval_card()
+    req = records.get_request(env.app.store, 1)
+    assert req is not None
+    value = f"1:{req.version}"
+    threads = [threading.Thread(target=env.click, args=(blocks.APPROVE, value, ITO)) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    wait_until(lambda: env.fake.of("chat.postEphemeral"))
+    approved = env.app.store.query("SELECT count(*) AS n FROM audit_log WHERE action = 'request.approved'")
+    assert approved[0]["n"] == 1
+    assert "すでに伊藤 大輔さんにより承認済み" in env.fake.of("chat.postEphemeral")[0]["text"]
+
+
+def test_reject_asks_for_a_reason_in_a_modal(env: Env) -> None:
+    env.command("/expense", "昨日の打ち合わせのお弁当 2,400円")
+    env.approval_card()
+    req = records.get_request(env.app.store, 1)
+    assert req is not None
+    env.click(blocks.REJECT, f"1:{req.version}", ITO)
+    view = env.fake.wait_for("views.open")[0]["view"]
+    assert view["callback_id"] == "approval_reason"
+    empty = env.submit_reason(view, "   ")
+    assert empty.status_code == 200 and empty.json()["response_action"] == "errors"
+    assert "reason" in empty.json()["errors"]
+    assert env.submit_reason(view, "私物のため").status_code == 200
+    wait_until(lambda: (r := records.get_request(env.app.store, 1)) is not None and r.status.value == "rejected")
+    rejected = records.get_request(env.app.store, 1)
+    assert rejected is not None and rejected.reason == "私物のため"
+
+
+# -- events -------------------------------------------------------------------------------------
+
+
+def test_a_mention_is_answered_in_its_thread_and_a_retry_is_handled_once(env: Env) -> None:
+    event = {"type": "app_mention", "user": WATANABE, "text": "<@UBOT> 来週金曜 午後半休で", "ts": "1764000000.000100",
+             "channel": "C0123", "event_ts": "1764000000.000100"}  # fmt: skip
+    assert env.event(event, "Ev01").status_code == 200
+    assert env.event(event, "Ev01").status_code == 200  # Slack's retry of the same delivery
+    replies = env.fake.wait_for("chat.postMessage")
+    time.sleep(0.3)
+    assert len(records.list_requests(env.app.store)) == 1
+    mine = [m for m in env.fake.of("chat.postMessage") if m.get("channel") == "C0123"]
+    assert len(mine) == 1 and mine[0]["thread_ts"] == "1764000000.000100"
+    assert "#1 は自動承認されました。" in json.dumps(replies, ensure_ascii=False)
+
+
+def test_a_direct_message_is_routed_like_any_message(env: Env) -> None:
+    event = {"type": "message", "channel_type": "im", "user": CLARK, "text": "How many PTO days do I have left?",
+             "ts": "1764000000.000200", "channel": "D0000000008"}  # fmt: skip
+    assert env.event(event, "Ev02").status_code == 200
+    reply = env.fake.wait_for("chat.postMessage")[0]
+    assert reply["channel"] == "D0000000008"
+    assert "Annual leave balance" in json.dumps(reply["blocks"])
+
+
+def test_an_unknown_person_gets_a_polite_answer_and_admins_are_told_once(env: Env) -> None:
+    env.command("/expense", "昨日のタクシー 3200円", user="U9999999999")
+    env.command("/backoffice", "help", user="U9999999999")
+    hooks = env.fake.wait_for("webhook", 2)
+    assert all("is not in the employee directory" in h["text"] for h in hooks)
+    time.sleep(0.3)
+    to_admin = [m for m in env.fake.of("chat.postMessage") if m.get("channel") == "D0000000001"]
+    assert len(to_admin) == 1
+
+
+def test_a_429_from_chat_post_message_is_retried_and_delivered(env: Env) -> None:
+    env.fake.fail("chat.postMessage", 429, times=1)
+    env.command("/expense", "昨日の打ち合わせのお弁当 2,400円")
+
+    def to_ito() -> list[dict[str, Any]]:
+        return [m for m in env.fake.of("chat.postMessage") if m.get("channel") == "D0000000006"]
+
+    wait_until(lambda: len(to_ito()) == 2)  # the first answered 429 with Retry-After, the retry went through
+    assert buttons(to_ito()[-1])
+    wait_until(
+        lambda: records.get_request(env.app.store, 1) is not None and not records.undelivered(env.app.store, "e006")
+    )
