@@ -495,6 +495,7 @@ UI: dict[str, dict[str, str]] = {
         "ja": "社員名簿にないSlackユーザー <@{who}> がボットを使おうとしました。名簿への登録(slack_user_id またはメールアドレス)を確認してください。",
         "en": "Slack user <@{who}>, who is not in the directory, tried to use the bot. Please add them (slack_user_id or a matching e-mail).",
     },
+    "slack.working": {"ja": "処理中です…", "en": "Working on it…"},
     "slack.reason_required": {"ja": "理由を入力してください。", "en": "Please give a reason."},
     "slack.decided_line": {"ja": "{by}さんにより{status}({at})", "en": "{status} by {by} ({at})"},
     "slack.moved_on": {

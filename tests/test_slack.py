@@ -161,15 +161,16 @@ def test_forged_signature_and_stale_timestamp_are_rejected_and_nothing_happens(e
 
 def test_backoffice_help_answers_through_the_response_url(env: Env) -> None:
     assert env.command("/backoffice", "help").status_code == 200
-    reply = env.fake.wait_for("webhook")[0]
-    assert reply["response_type"] == "ephemeral" and "コマンド一覧" in reply["text"]
+    working, reply = env.fake.wait_for("webhook", 2)[:2]
+    assert working["text"] == "処理中です…"  # seen at once, then replaced by the answer
+    assert reply["replace_original"] in (True, "true") and "コマンド一覧" in reply["text"]
 
 
 def test_expense_in_free_text_reaches_the_approver_with_buttons_and_one_click_decides(env: Env) -> None:
     resp = env.command("/expense", "昨日の打ち合わせのお弁当 2,400円")
     assert resp.status_code == 200
-    ack = env.fake.wait_for("webhook")[0]
-    assert "#1 を申請しました。伊藤 大輔さんの承認待ちです。" in ack["text"]
+    answer = env.fake.wait_for("webhook", 2)[1]
+    assert "#1 を申請しました。伊藤 大輔さんの承認待ちです。" in answer["text"]
     card = env.approval_card()
     req = records.get_request(env.app.store, 1)
     assert req is not None
@@ -286,3 +287,28 @@ def test_a_429_from_chat_post_message_is_retried_and_delivered(env: Env) -> None
     wait_until(
         lambda: records.get_request(env.app.store, 1) is not None and not records.undelivered(env.app.store, "e006")
     )
+
+
+def test_request_changes_sends_it_back_with_the_reason(env: Env) -> None:
+    env.command("/expense", "昨日の打ち合わせのお弁当 2,400円")
+    env.approval_card()
+    req = records.get_request(env.app.store, 1)
+    assert req is not None
+    env.click(blocks.REQUEST_CHANGES, f"1:{req.version}", ITO)
+    view = env.fake.wait_for("views.open")[0]["view"]
+    assert env.submit_reason(view, "人数を書いてください").status_code == 200
+    wait_until(lambda: (r := records.get_request(env.app.store, 1)) is not None and r.status.value == "needs_info")
+    back = records.get_request(env.app.store, 1)
+    assert back is not None and back.reason == "人数を書いてください"
+    wait_until(lambda: any("人数を書いてください" in json.dumps(m, ensure_ascii=False)
+                           for m in env.fake.of("chat.postMessage") if m.get("channel") == "D0000000007"))  # fmt: skip
+
+
+def test_a_failure_in_background_work_is_told_to_the_user(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(env.slack, "deliver", broken)
+    env.command("/backoffice", "help")
+    hooks = env.fake.wait_for("webhook", 3)
+    assert "Sorry" in hooks[-1]["text"] or "申し訳ありません" in hooks[-1]["text"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -144,18 +145,26 @@ class SlackFrontDoor:
 
     def _on_command(self, ack: Ack, command: dict[str, Any], respond: Callable[..., Any]) -> None:
         ack()  # at once: everything else happens on the work pool
-        self._submit(self._handle_command, command, respond)
+
+        def failed(ref: str) -> None:
+            locale = self._locales.get(command["user_id"], self.services.default_locale)
+            respond(text=t("err.internal", locale, ref=ref), response_type="ephemeral", replace_original=True)
+
+        self._submit(self._handle_command, command, respond, on_error=failed)
 
     def _handle_command(self, command: dict[str, Any], respond: Callable[..., Any]) -> None:
         person = self.employee(command["user_id"])
         if person is None:
             self._unknown(command["user_id"], lambda text: respond(text=text, response_type="ephemeral"))
             return
+        self._locales[command["user_id"]] = person.locale
+        # The user sees that the bot is on it; the answer replaces this line.
+        respond(text=t("slack.working", person.locale), response_type="ephemeral")
         text = self._command_text(command["command"], (command.get("text") or "").strip())
         replies = self.backoffice.router.handle(Inbound(person, text, platform="slack"))
-        for reply in replies:
+        for n, reply in enumerate(replies):
             fallback, body = blocks.reply_blocks(reply, self._version(reply))
-            respond(text=fallback, blocks=body, response_type="ephemeral")
+            respond(text=fallback, blocks=body, response_type="ephemeral", replace_original=n == 0)
         self.deliver()
 
     @staticmethod
@@ -254,12 +263,22 @@ class SlackFrontDoor:
 
     # -- outbound ----------------------------------------------------------------------------
 
-    def _submit(self, fn: Callable[..., None], *args: Any) -> Future[None]:
+    def _submit(
+        self, fn: Callable[..., None], *args: Any, on_error: Callable[[str], None] | None = None
+    ) -> Future[None]:
+        """Run work off the ack path; a failure is logged with a reference and the user is told it."""
+
         def run() -> None:
             try:
                 fn(*args)
             except Exception:
-                log.exception("slack background work failed")
+                ref = secrets.token_hex(4)
+                log.exception("slack background work failed (ref %s)", ref)
+                if on_error is not None:
+                    try:
+                        on_error(ref)
+                    except Exception:
+                        log.exception("could not tell the user about failure %s", ref)
 
         return self.work.submit(run)
 
