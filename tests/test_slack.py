@@ -312,3 +312,66 @@ def test_a_failure_in_background_work_is_told_to_the_user(env: Env, monkeypatch:
     env.command("/backoffice", "help")
     hooks = env.fake.wait_for("webhook", 3)
     assert "Sorry" in hooks[-1]["text"] or "申し訳ありません" in hooks[-1]["text"]
+
+
+def form_view(opened: dict[str, Any], values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The view Slack sends back on submit: the opened one plus what the user entered."""
+    return {**opened, "id": "V9", "state": {"values": {k: {"v": v} for k, v in values.items()}}}
+
+
+def submit_form(env: Env, view: dict[str, Any], user: str = WATANABE) -> httpx.Response:
+    payload = {"type": "view_submission", "user": {"id": user}, "team": {"id": "T1"}, "view": view}
+    return env.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+def test_expense_without_text_opens_a_form_checked_field_by_field(env: Env) -> None:
+    assert env.command("/expense", "").status_code == 200
+    opened = env.fake.wait_for("views.open")[0]["view"]
+    assert opened["callback_id"] == "form_expense"
+    assert {b["block_id"] for b in opened["blocks"]} >= {"amount", "date", "category", "attendees"}
+    bad = submit_form(env, form_view(opened, {
+        "amount": {"type": "plain_text_input", "value": "たくさん"},
+        "date": {"type": "datepicker", "selected_date": "2026-12-24"},
+        "category": {"type": "static_select", "selected_option": None},
+        "attendees": {"type": "plain_text_input", "value": "zero"},
+    }))  # fmt: skip
+    assert bad.status_code == 200 and bad.json()["response_action"] == "errors"
+    assert set(bad.json()["errors"]) == {"amount", "date", "category", "attendees"}
+    assert "未来の日付" in bad.json()["errors"]["date"]
+    time.sleep(0.2)
+    assert records.list_requests(env.app.store) == []  # nothing filed from a wrong form
+    good = submit_form(env, form_view(opened, {
+        "amount": {"type": "plain_text_input", "value": "2,400円"},
+        "date": {"type": "datepicker", "selected_date": "2026-11-20"},
+        "category": {"type": "static_select", "selected_option": {"value": "meeting"}},
+        "description": {"type": "plain_text_input", "value": "定例のお弁当"},
+        "attendees": {"type": "plain_text_input", "value": "6"},
+    }))  # fmt: skip
+    assert good.status_code == 200 and good.content in (b"", b"{}")
+    wait_until(lambda: records.get_request(env.app.store, 1) is not None)
+    req = records.get_request(env.app.store, 1)
+    assert req is not None and req.status.value == "pending"
+    assert env.approval_card()  # Ito gets the card
+    wait_until(lambda: any(m.get("channel") == "D0000000007" for m in env.fake.of("chat.postMessage")))
+
+
+def test_leave_without_text_opens_a_form(env: Env) -> None:
+    env.command("/leave", "", user=CLARK)
+    opened = env.fake.wait_for("views.open")[0]["view"]
+    assert opened["callback_id"] == "form_leave" and opened["title"]["text"] == "Leave request"
+    bad = submit_form(env, form_view(opened, {
+        "type": {"type": "static_select", "selected_option": {"value": "annual"}},
+        "start": {"type": "datepicker", "selected_date": "2026-12-10"},
+        "end": {"type": "datepicker", "selected_date": "2026-12-09"},
+        "portion": {"type": "static_select", "selected_option": {"value": "full"}},
+    }), user=CLARK)  # fmt: skip
+    assert bad.json()["errors"] == {"end": "The last day must be on or after the first."}
+    good = submit_form(env, form_view(opened, {
+        "type": {"type": "static_select", "selected_option": {"value": "annual"}},
+        "start": {"type": "datepicker", "selected_date": "2026-12-10"},
+        "portion": {"type": "static_select", "selected_option": {"value": "pm"}},
+    }), user=CLARK)  # fmt: skip
+    assert good.status_code == 200
+    wait_until(lambda: records.get_request(env.app.store, 1) is not None)
+    req = records.get_request(env.app.store, 1)
+    assert req is not None and req.status.value == "approved"  # half a day with notice: approved by rule (L4)

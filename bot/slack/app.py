@@ -24,10 +24,10 @@ from bot.app import App as Backoffice
 from bot.cards import notification_reply, request_card
 from bot.i18n import t
 from bot.models import Employee, Reply, Status
-from bot.slack import blocks
+from bot.slack import blocks, forms
 from bot.store import records
 from handlers import Inbound
-from handlers.base import result_reply
+from handlers.base import result_reply, submitted_reply
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,8 @@ class SlackFrontDoor:
         for action_id in _ACTION_OF:
             app.action(action_id)(self._on_button)
         app.view("approval_reason")(self._on_reason)
+        app.view(forms.EXPENSE_CALLBACK)(self._on_form)
+        app.view(forms.LEAVE_CALLBACK)(self._on_form)
         app.error(self._on_error)
 
     # -- middleware --------------------------------------------------------------------------
@@ -143,7 +145,23 @@ class SlackFrontDoor:
 
     # -- entry points ------------------------------------------------------------------------
 
-    def _on_command(self, ack: Ack, command: dict[str, Any], respond: Callable[..., Any]) -> None:
+    def _on_command(self, ack: Ack, command: dict[str, Any], respond: Callable[..., Any], client: WebClient) -> None:
+        if command["command"] in ("/expense", "/leave") and not (command.get("text") or "").strip():
+            # No text: the form. Its trigger id lives 3 seconds, so it opens before anything else.
+            person = self.services.directory.find(command["user_id"])
+            locale = person.locale if person else self._locales.get(command["user_id"], self.services.default_locale)
+            today = self.services.today()
+            view = (
+                forms.expense_form(locale, self.services.rules.expenses.categories, today, command.get("channel_id"))
+                if command["command"] == "/expense"
+                else forms.leave_form(locale, today, command.get("channel_id"))
+            )
+            try:
+                client.views_open(trigger_id=command["trigger_id"], view=view)
+            except SlackApiError as exc:
+                log.warning("views.open failed: %s", exc.response.get("error"))
+            ack()
+            return
         ack()  # at once: everything else happens on the work pool
 
         def failed(ref: str) -> None:
@@ -235,6 +253,27 @@ class SlackFrontDoor:
             return
         ack()
         self._submit(self._decide, body["user"]["id"], kind, request_id, version, reason, None)
+
+    def _on_form(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """Checked in the ack: wrong fields come back to the form with their errors; nothing is filed."""
+        if view["callback_id"] == forms.EXPENSE_CALLBACK:
+            details, errors = forms.read_expense(view, self.services.today())
+        else:
+            details, errors = forms.read_leave(view)  # type: ignore[assignment]
+        if errors or details is None:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        self._submit(self._file_form, body["user"]["id"], details)
+
+    def _file_form(self, user_id: str, details: Any) -> None:
+        person = self.employee(user_id)
+        if person is None:
+            return
+        result = self.services.workflow.submit(person, details, source="slack:form")
+        assert result.request is not None
+        self._post_dm(person, submitted_reply(result.request, Inbound(person, "", platform="slack"), self.services))
+        self.deliver()
 
     def _decide(
         self, user_id: str, kind: str, request_id: int, version: int | None, reason: str | None,

@@ -1,0 +1,192 @@
+"""Modal forms for a command typed without text, and reading them back with per-field errors.
+
+Pure functions: a view to open, and a submission turned into request details or into the
+errors Slack shows under each field (`ack(response_action="errors", errors=…)`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from bot.i18n import t
+from bot.models import LEAVE_TYPES, ExpenseClaim, LeaveRequest
+from bot.slack.blocks import clip
+from bot.understanding.amounts import parse_amount_text
+
+EXPENSE_CALLBACK = "form_expense"
+LEAVE_CALLBACK = "form_leave"
+
+_TEXT = {
+    "title.expense": {"ja": "経費精算", "en": "Expense claim"},
+    "title.leave": {"ja": "休暇申請", "en": "Leave request"},
+    "submit": {"ja": "申請", "en": "Submit"},
+    "close": {"ja": "キャンセル", "en": "Cancel"},
+    "amount.hint": {"ja": "例: 3,200円、$45.20", "en": "e.g. ¥3,200, $45.20"},
+    "err.amount": {"ja": "金額を読み取れませんでした(例: 3,200円)。", "en": "Please enter an amount, e.g. ¥3,200."},
+    "err.future": {"ja": "未来の日付は指定できません。", "en": "The date cannot be in the future."},
+    "err.required": {"ja": "入力してください。", "en": "Please fill this in."},
+    "err.attendees": {
+        "ja": "人数は1以上の数字で入力してください。",
+        "en": "Please enter a number of people (1 or more).",
+    },
+    "err.end": {"ja": "終了日は開始日以降にしてください。", "en": "The last day must be on or after the first."},
+    "err.hours": {"ja": "時間は1〜7の数字で入力してください。", "en": "Please enter 1 to 7 hours."},
+    "hours.label": {"ja": "時間数(時間単位のとき)", "en": "Hours (for hourly leave)"},
+    "end.label": {"ja": "最終日(1日だけなら空欄)", "en": "Last day (empty for one day)"},
+}
+
+
+def _tx(key: str, locale: str) -> str:
+    return _TEXT[key]["ja" if locale == "ja" else "en"]
+
+
+def _plain(text: str, limit: int = 75) -> dict[str, Any]:
+    return {"type": "plain_text", "text": clip(text, limit)}
+
+
+def _input(
+    block_id: str, label: str, element: dict[str, Any], optional: bool = False, hint: str = ""
+) -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "type": "input", "block_id": block_id, "label": _plain(label, 2000), "element": element, "optional": optional,
+    }  # fmt: skip
+    if hint:
+        block["hint"] = _plain(hint, 2000)
+    return block
+
+
+def _options(pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [{"text": _plain(label), "value": value} for value, label in pairs]
+
+
+def _view(callback: str, title: str, locale: str, blocks_: list[dict[str, Any]], channel: str | None) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": callback,
+        "title": _plain(title, 24),
+        "submit": _plain(_tx("submit", locale), 24),
+        "close": _plain(_tx("close", locale), 24),
+        "private_metadata": json.dumps({"locale": locale, "channel": channel}),
+        "blocks": blocks_,
+    }
+
+
+def expense_form(locale: str, categories: list[str], today: dt.date, channel: str | None = None) -> dict[str, Any]:
+    cats = _options([(c, t(f"cat.{c}", locale)) for c in categories])
+    blocks_ = [
+        _input("amount", t("field.amount", locale), {"type": "plain_text_input", "action_id": "v"},
+               hint=_tx("amount.hint", locale)),
+        _input("date", t("field.date", locale),
+               {"type": "datepicker", "action_id": "v", "initial_date": today.isoformat()}),
+        _input("category", t("field.category", locale), {"type": "static_select", "action_id": "v", "options": cats}),
+        _input("description", t("field.description", locale),
+               {"type": "plain_text_input", "action_id": "v", "multiline": True}, optional=True),
+        _input("vendor", t("field.vendor", locale), {"type": "plain_text_input", "action_id": "v"}, optional=True),
+        _input("attendees", t("field.attendees", locale), {"type": "plain_text_input", "action_id": "v"},
+               optional=True),
+        _input("invoice", t("field.invoice", locale), {"type": "plain_text_input", "action_id": "v"}, optional=True),
+    ]  # fmt: skip
+    return _view(EXPENSE_CALLBACK, _tx("title.expense", locale), locale, blocks_, channel)
+
+
+def leave_form(locale: str, today: dt.date, channel: str | None = None) -> dict[str, Any]:
+    types = _options([(lt, t(f"leave.{lt}", locale)) for lt in LEAVE_TYPES])
+    portions = _options([(p, t(f"portion.{p}", locale)) for p in ("full", "am", "pm", "hours")])
+    blocks_ = [
+        _input("type", t("field.type", locale),
+               {"type": "static_select", "action_id": "v", "options": types, "initial_option": types[0]}),
+        _input("start", t("field.period", locale), {"type": "datepicker", "action_id": "v"}),
+        _input("end", _tx("end.label", locale), {"type": "datepicker", "action_id": "v"}, optional=True),
+        _input("portion", t("field.unit", locale),
+               {"type": "static_select", "action_id": "v", "options": portions, "initial_option": portions[0]}),
+        _input("hours", _tx("hours.label", locale), {"type": "plain_text_input", "action_id": "v"}, optional=True),
+        _input("note", t("field.description", locale), {"type": "plain_text_input", "action_id": "v"}, optional=True),
+    ]  # fmt: skip
+    return _view(LEAVE_CALLBACK, _tx("title.leave", locale), locale, blocks_, channel)
+
+
+def _value(values: dict[str, Any], block_id: str) -> str | None:
+    element = (values.get(block_id) or {}).get("v") or {}
+    if element.get("type") == "static_select":
+        return (element.get("selected_option") or {}).get("value")
+    if element.get("type") == "datepicker":
+        return element.get("selected_date")
+    value = element.get("value")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def metadata(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def read_expense(view: dict[str, Any], today: dt.date) -> tuple[ExpenseClaim | None, dict[str, str]]:
+    values = (view.get("state") or {}).get("values") or {}
+    locale = metadata(view).get("locale", "ja")
+    errors: dict[str, str] = {}
+    parsed = parse_amount_text(_value(values, "amount") or "")
+    if parsed is None or parsed[0] <= 0:
+        errors["amount"] = _tx("err.amount", locale)
+    date_text = _value(values, "date")
+    day = dt.date.fromisoformat(date_text) if date_text else None
+    if day is None:
+        errors["date"] = _tx("err.required", locale)
+    elif day > today:
+        errors["date"] = _tx("err.future", locale)
+    category = _value(values, "category")
+    if not category:
+        errors["category"] = _tx("err.required", locale)
+    attendees_text = _value(values, "attendees")
+    attendees = None
+    if attendees_text:
+        if not attendees_text.isdigit() or int(attendees_text) < 1:
+            errors["attendees"] = _tx("err.attendees", locale)
+        else:
+            attendees = int(attendees_text)
+    if errors or parsed is None or day is None or category is None:
+        return None, errors
+    amount, currency = parsed
+    return (
+        ExpenseClaim(
+            amount=Decimal(amount), date=day, category=category, currency=currency,
+            description=_value(values, "description") or "", vendor=_value(values, "vendor"), attendees=attendees,
+            invoice_number=_value(values, "invoice"),
+        ),
+        {},
+    )  # fmt: skip
+
+
+def read_leave(view: dict[str, Any]) -> tuple[LeaveRequest | None, dict[str, str]]:
+    values = (view.get("state") or {}).get("values") or {}
+    locale = metadata(view).get("locale", "ja")
+    errors: dict[str, str] = {}
+    start_text, end_text = _value(values, "start"), _value(values, "end")
+    start = dt.date.fromisoformat(start_text) if start_text else None
+    end = dt.date.fromisoformat(end_text) if end_text else start
+    if start is None:
+        errors["start"] = _tx("err.required", locale)
+    elif end is not None and end < start:
+        errors["end"] = _tx("err.end", locale)
+    portion = _value(values, "portion") or "full"
+    hours = None
+    if portion == "hours":
+        raw = _value(values, "hours") or ""
+        if not raw.isdigit() or not 1 <= int(raw) <= 7:
+            errors["hours"] = _tx("err.hours", locale)
+        else:
+            hours = int(raw)
+    if errors or start is None or end is None:
+        return None, errors
+    return (
+        LeaveRequest(
+            leave_type=_value(values, "type") or "annual", start=start, end=end if portion == "full" else start,
+            portion=portion, hours=hours, note=_value(values, "note") or "",
+        ),
+        {},
+    )  # fmt: skip
