@@ -61,6 +61,7 @@ class SlackFrontDoor:
         signing_secret: str | None,
         api_url: str = "https://slack.com/api/",
         workers: int = 8,
+        work_workers: int = 32,
     ) -> None:
         self.backoffice = backoffice
         self.services = backoffice.services
@@ -74,7 +75,8 @@ class SlackFrontDoor:
             token_verification_enabled=False,  # no auth.test at start: the bot must start offline too
             listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-ack"),
         )
-        self.work = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-work")
+        # Slow work (a model call, a file download) waits on I/O: a wide pool of its own, bounded.
+        self.work = ThreadPoolExecutor(max_workers=work_workers, thread_name_prefix="slack-work")
         self._people: dict[str, Employee | None] = {}
         self._locales: dict[str, str] = {}
         self._slack_ids: dict[str, str] = {}  # employee id → Slack id, for people matched by e-mail
