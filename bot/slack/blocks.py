@@ -71,33 +71,10 @@ FALLBACK_TEXT_MAX = 3000  # the notification text; the blocks carry the rest
 
 ELLIPSIS = "…"
 
-# Strings only Slack needs. The shared catalogue (bot/i18n.py) is not ours to edit; these
-# follow its shape, Japanese and English.
-_TEXT: dict[str, dict[str, str]] = {
-    "modal.title.reject": {"ja": "却下の理由", "en": "Reason for rejecting"},
-    "modal.title.request_changes": {"ja": "差戻しの理由", "en": "What should change?"},
-    "modal.label.reject": {"ja": "#{id} を却下する理由", "en": "Why are you rejecting #{id}?"},
-    "modal.label.request_changes": {
-        "ja": "#{id} で直してほしい点",
-        "en": "What should change in #{id}?",
-    },
-    "modal.hint": {"ja": "申請者に通知されます。", "en": "The requester will see this."},
-    "modal.close": {"ja": "キャンセル", "en": "Cancel"},
-    "confirm.cancel.title": {"ja": "申請の取消", "en": "Cancel this request?"},
-    "confirm.cancel.text": {
-        "ja": "#{id} を取り消します。よろしいですか?",
-        "en": "Request #{id} will be cancelled.",
-    },
-    "confirm.cancel.yes": {"ja": "取り消す", "en": "Yes, cancel it"},
-    "confirm.cancel.no": {"ja": "戻る", "en": "Go back"},
-    "more": {"ja": "(表示しきれない項目があります)", "en": "(more items not shown)"},
-}
-
 
 def _tx(key: str, locale: str, **data: Any) -> str:
-    entry = _TEXT[key]
-    template = entry.get(locale) or entry["en"]
-    return template.format(**data) if data else template
+    """Slack-only strings live in the shared catalogue under `slack.`."""
+    return t(f"slack.{key}", locale, **data)
 
 
 # -- text helpers ------------------------------------------------------------------------------

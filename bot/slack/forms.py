@@ -19,28 +19,10 @@ from bot.understanding.amounts import parse_amount_text
 EXPENSE_CALLBACK = "form_expense"
 LEAVE_CALLBACK = "form_leave"
 
-_TEXT = {
-    "title.expense": {"ja": "経費精算", "en": "Expense claim"},
-    "title.leave": {"ja": "休暇申請", "en": "Leave request"},
-    "submit": {"ja": "申請", "en": "Submit"},
-    "close": {"ja": "キャンセル", "en": "Cancel"},
-    "amount.hint": {"ja": "例: 3,200円、$45.20", "en": "e.g. ¥3,200, $45.20"},
-    "err.amount": {"ja": "金額を読み取れませんでした(例: 3,200円)。", "en": "Please enter an amount, e.g. ¥3,200."},
-    "err.future": {"ja": "未来の日付は指定できません。", "en": "The date cannot be in the future."},
-    "err.required": {"ja": "入力してください。", "en": "Please fill this in."},
-    "err.attendees": {
-        "ja": "人数は1以上の数字で入力してください。",
-        "en": "Please enter a number of people (1 or more).",
-    },
-    "err.end": {"ja": "終了日は開始日以降にしてください。", "en": "The last day must be on or after the first."},
-    "err.hours": {"ja": "時間は1〜7の数字で入力してください。", "en": "Please enter 1 to 7 hours."},
-    "hours.label": {"ja": "時間数(時間単位のとき)", "en": "Hours (for hourly leave)"},
-    "end.label": {"ja": "最終日(1日だけなら空欄)", "en": "Last day (empty for one day)"},
-}
-
 
 def _tx(key: str, locale: str) -> str:
-    return _TEXT[key]["ja" if locale == "ja" else "en"]
+    """Form strings live in the shared catalogue under `slackform.`."""
+    return t(f"slackform.{key}", locale)
 
 
 def _plain(text: str, limit: int = 75) -> dict[str, Any]:
