@@ -535,7 +535,7 @@ def _employee(values: dict[str, Any]) -> Employee:
         name_ja=values["name_ja"],
         name_en=values["name_en"],
         email=values["email"],
-        locale=values.get("locale", "ja"),
+        locale=values.get("locale", ""),  # not set: the chat platform's locale, else BACKOFFICE_LOCALE
         team=values.get("team", ""),
         manager_id=values.get("manager_id"),
         roles=values.get("roles", ("employee",)),

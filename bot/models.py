@@ -22,7 +22,7 @@ class Employee:
     name_ja: str
     name_en: str
     email: str
-    locale: str = "ja"
+    locale: str = ""  # empty: follow the chat platform's locale, else the company default
     team: str = ""
     manager_id: str | None = None
     roles: tuple[str, ...] = ("employee",)

@@ -110,7 +110,8 @@ def test_valid_csv_with_bom_semicolon_roles_and_manager_by_email_loads() -> None
     assert ueda.manager_id == "a02"  # given as INOUE@example.co.jp
     assert ueda.roles == ("employee", "hr", "legal")  # "hr, legal" in a quoted cell
     assert (ueda.locale, ueda.weekly_days, ueda.weekly_hours, ueda.slack_user_id) == ("en", 3, 22.5, None)
-    assert eto.active is False and eto.chatwork_account_id is None and eto.locale == "ja"
+    # An empty locale cell is "not set": replies follow the person's Slack locale, else the company default.
+    assert eto.active is False and eto.chatwork_account_id is None and eto.locale == ""
 
 
 def test_csv_with_several_bad_cells_reports_each_with_row_and_column(tmp_path: Path) -> None:

@@ -375,3 +375,22 @@ def test_leave_without_text_opens_a_form(env: Env) -> None:
     wait_until(lambda: records.get_request(env.app.store, 1) is not None)
     req = records.get_request(env.app.store, 1)
     assert req is not None and req.status.value == "approved"  # half a day with notice: approved by rule (L4)
+
+
+def test_slack_locale_is_used_when_the_directory_sets_none(env: Env) -> None:
+    from dataclasses import replace
+
+    from bot.directory import Directory
+
+    people = [replace(e, locale="") if e.id == "e009" else e for e in env.app.directory]
+    records.save_employees(env.app.store, people, "2026-11-24T10:00", None, "test")
+    env.app.services.workflow.set_directory(Directory(records.load_employees(env.app.store)))
+    env.fake.users["U0000000009"] = {"id": "U0000000009", "locale": "en-US", "profile": {}}
+    env.command("/backoffice", "help", user="U0000000009")
+    working, answer = env.fake.wait_for("webhook", 2)[:2]
+    assert working["text"] == "Working on it…"
+    assert answer["text"].startswith("Commands")
+    # Someone whose directory entry says ja gets Japanese whatever Slack says.
+    env.fake.users["U0000000007"] = {"id": "U0000000007", "locale": "en-US", "profile": {}}
+    env.command("/backoffice", "help")
+    assert "コマンド一覧" in env.fake.wait_for("webhook", 4)[3]["text"]

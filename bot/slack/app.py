@@ -134,6 +134,18 @@ class SlackFrontDoor:
         self._people[user_id] = person
         return person
 
+    def locale(self, user_id: str, person: Employee | None) -> str:
+        """The directory's setting wins; else the person's Slack locale (ja-JP → ja, else en); else the default."""
+        if person is not None and person.locale:
+            return person.locale
+        if user_id not in self._locales:
+            try:
+                info = self.client.users_info(user=user_id, include_locale=True)
+                self._locales[user_id] = _locale_of_slack((info.get("user") or {}).get("locale"))
+            except SlackApiError:
+                self._locales[user_id] = self.services.default_locale
+        return self._locales[user_id]
+
     def slack_id(self, person: Employee) -> str | None:
         return person.slack_user_id or self._slack_ids.get(person.id)
 
@@ -143,7 +155,8 @@ class SlackFrontDoor:
         # Admins hear of each unknown person once, not on every message.
         if self.services.store.claim_delivery(f"slack-unknown:{user_id}", self.services.now_iso()):
             for admin in self.services.directory.holders("admin"):
-                self._post_dm(admin, Reply(admin.locale, t("slack.unknown_admin", admin.locale, who=user_id)))
+                locale = self.services.locale_of(admin)
+                self._post_dm(admin, Reply(locale, t("slack.unknown_admin", locale, who=user_id)))
 
     # -- entry points ------------------------------------------------------------------------
 
@@ -151,7 +164,7 @@ class SlackFrontDoor:
         if command["command"] in ("/expense", "/leave") and not (command.get("text") or "").strip():
             # No text: the form. Its trigger id lives 3 seconds, so it opens before anything else.
             person = self.services.directory.find(command["user_id"])
-            locale = person.locale if person else self._locales.get(command["user_id"], self.services.default_locale)
+            locale = self.locale(command["user_id"], person)
             today = self.services.today()
             view = (
                 forms.expense_form(locale, self.services.rules.expenses.categories, today, command.get("channel_id"))
@@ -177,11 +190,11 @@ class SlackFrontDoor:
         if person is None:
             self._unknown(command["user_id"], lambda text: respond(text=text, response_type="ephemeral"))
             return
-        self._locales[command["user_id"]] = person.locale
+        locale = self.locale(command["user_id"], person)
         # The user sees that the bot is on it; the answer replaces this line.
-        respond(text=t("slack.working", person.locale), response_type="ephemeral")
+        respond(text=t("slack.working", locale), response_type="ephemeral")
         text = self._command_text(command["command"], (command.get("text") or "").strip())
-        replies = self.backoffice.router.handle(Inbound(person, text, platform="slack"))
+        replies = self.backoffice.router.handle(Inbound(person, text, platform="slack", locale=locale))
         for n, reply in enumerate(replies):
             fallback, body = blocks.reply_blocks(reply, self._version(reply))
             respond(text=fallback, blocks=body, response_type="ephemeral", replace_original=n == 0)
@@ -213,7 +226,8 @@ class SlackFrontDoor:
             self._unknown(event["user"], lambda text: say(text=text, thread_ts=thread))
             return
         text = _MENTION.sub("", event.get("text") or "").strip()
-        for reply in self.backoffice.router.handle(Inbound(person, text, platform="slack")):
+        locale = self.locale(event["user"], person)
+        for reply in self.backoffice.router.handle(Inbound(person, text, platform="slack", locale=locale)):
             fallback, body = blocks.reply_blocks(reply, self._version(reply))
             say(text=fallback, blocks=body, thread_ts=thread)
         self.deliver()
@@ -228,7 +242,7 @@ class SlackFrontDoor:
         if kind in ("reject", "request_changes"):
             # The trigger id lives 3 seconds: the reason form opens before anything else.
             person = self._people.get(body["user"]["id"]) or self.services.directory.find(body["user"]["id"])
-            locale = person.locale if person else self._locales.get(body["user"]["id"], "ja")
+            locale = self.locale(body["user"]["id"], person)
             try:
                 client.views_open(
                     trigger_id=body["trigger_id"], view=blocks.reason_modal(kind, request_id, locale, version)
@@ -250,7 +264,7 @@ class SlackFrontDoor:
             person = self.services.directory.find(body["user"]["id"])
             ack(
                 response_action="errors",
-                errors={"reason": t("slack.reason_required", person.locale if person else "ja")},
+                errors={"reason": t("slack.reason_required", self.locale(body["user"]["id"], person))},
             )
             return
         ack()
