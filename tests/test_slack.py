@@ -394,3 +394,25 @@ def test_slack_locale_is_used_when_the_directory_sets_none(env: Env) -> None:
     env.fake.users["U0000000007"] = {"id": "U0000000007", "locale": "en-US", "profile": {}}
     env.command("/backoffice", "help")
     assert "コマンド一覧" in env.fake.wait_for("webhook", 4)[3]["text"]
+
+
+def test_a_person_matched_by_e_mail_is_remembered_across_a_restart(tmp_path: Path) -> None:
+    first = Env(tmp_path)
+    try:
+        guest = "U7777777777"  # not in the directory by Slack id; Slack knows Watanabe's e-mail under it
+        first.fake.users[guest] = {
+            "id": guest,
+            "locale": "ja-JP",
+            "profile": {"email": "watanabe@hikari-works.example"},
+        }
+        first.command("/backoffice", "mine", user=guest)
+        assert "申請はまだありません" in first.fake.wait_for("webhook", 2)[1]["text"]
+    finally:
+        first.close()
+    second = Env(tmp_path)
+    try:
+        assert second.slack.slack_id(second.app.directory.require("e007")) in ("U0000000007", "U7777777777")
+        assert second.slack.employee("U7777777777") == second.app.directory.require("e007")
+        assert second.fake.of("users.info") == []  # known from the store, no lookup needed
+    finally:
+        second.close()

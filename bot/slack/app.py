@@ -79,7 +79,8 @@ class SlackFrontDoor:
         self.work = ThreadPoolExecutor(max_workers=work_workers, thread_name_prefix="slack-work")
         self._people: dict[str, Employee | None] = {}
         self._locales: dict[str, str] = {}
-        self._slack_ids: dict[str, str] = {}  # employee id → Slack id, for people matched by e-mail
+        # Employee id → Slack id for people matched by e-mail, remembered across restarts.
+        self._slack_ids: dict[str, str] = records.slack_identities(self.services.store)
         self._register()
 
     # -- wiring: every entry point in one table -------------------------------------------------
@@ -118,6 +119,9 @@ class SlackFrontDoor:
         if user_id in self._people:
             return self._people[user_id]
         person = self.services.directory.find(user_id)
+        if person is None and user_id in self._slack_ids.values():
+            known = next(emp for emp, slack in self._slack_ids.items() if slack == user_id)
+            person = self.services.directory.get(known)
         if person is None:
             try:
                 info = self.client.users_info(user=user_id, include_locale=True)
@@ -129,8 +133,10 @@ class SlackFrontDoor:
                 log.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
         if person is not None and not person.active:
             person = None
-        if person is not None:
+        if person is not None and person.slack_user_id != user_id and self._slack_ids.get(person.id) != user_id:
             self._slack_ids[person.id] = user_id
+            with self.services.store.tx():
+                records.remember_slack_identity(self.services.store, user_id, person.id, self.services.now_iso())
         self._people[user_id] = person
         return person
 

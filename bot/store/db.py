@@ -199,8 +199,14 @@ def _v4(db: sqlite_utils.Database) -> None:
     db.table("slack_cards").create_index(["request_id"])
 
 
+def _v5(db: sqlite_utils.Database) -> None:
+    # Slack users matched to the directory by e-mail: remembered, so DMs reach them after a restart.
+    db.table("slack_identities").create({"slack_user_id": str, "employee_id": str, "found_at": str}, pk="slack_user_id")
+    db.table("slack_identities").create_index(["employee_id"])
+
+
 # Append only: a released migration is never edited, a new one is added after it.
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5]
 
 
 class Store:

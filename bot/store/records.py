@@ -384,3 +384,15 @@ def undelivered_for(store: Store, recipient_ids: Sequence[str]) -> list[dict[str
     for r in rows:
         r["data"] = json.loads(r["data"] or "{}")
     return rows
+
+
+def remember_slack_identity(store: Store, slack_user_id: str, employee_id: str, at: str) -> None:
+    store.execute(
+        "INSERT OR REPLACE INTO slack_identities (slack_user_id, employee_id, found_at) VALUES (?, ?, ?)",
+        (slack_user_id, employee_id, at),
+    )
+
+
+def slack_identities(store: Store) -> dict[str, str]:
+    """Employee id → Slack id, for people matched by e-mail."""
+    return {r["employee_id"]: r["slack_user_id"] for r in store.query("SELECT * FROM slack_identities")}
