@@ -487,6 +487,10 @@ UI: dict[str, dict[str, str]] = {
         "ja": "契約書チェックの受付は準備中です。お手数ですが法務に直接ご依頼ください。",
         "en": "Contract checks are coming soon; for now please send the contract to legal directly.",
     },
+    "intake.file_nowhere": {
+        "ja": "ファイルを受け取りましたが、領収書を待っている申請がありません。経費の内容と一緒に送ってください。",
+        "en": 'I got the file, but no claim of yours is waiting for a receipt. Send it together with the expense, e.g. "taxi yesterday ¥3,200".',
+    },
     "intake.other": {
         "ja": "経費精算や休暇申請を文章で送ってください。例:「昨日のタクシー代 3,200円」「12/24 午後半休で」。/help でコマンド一覧を表示します。",
         "en": 'Tell me about an expense or leave in your own words, e.g. "taxi yesterday, ¥3,200" or "PTO next Thu-Fri". Type /help for commands.',

@@ -12,13 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 from bot.i18n import t
-from bot.models import ExpenseClaim, LeaveRequest, Reply
+from bot.models import ExpenseClaim, LeaveRequest, Reply, Severity, Status
 from bot.services import Services
 from bot.store import records
 from bot.understanding.amounts import parse_amount_text
 from bot.understanding.dates import Direction, resolve_date_expression
 from bot.understanding.types import CONFIDENT, FIELDS_BY_INTENT, Understanding
 from handlers.base import Inbound, category_of, locale_for, normalize, submitted_reply, text_reply
+from handlers.receipts import attach, file_with_receipt
 from handlers.status import StatusHandler
 
 _CANCEL = re.compile(
@@ -68,6 +69,9 @@ class IntakeHandler:
             return text_reply(msg, services, "ask.cancelled")
         today = services.today()
         understood = services.understanding.understand(msg.text, today, locale_for(msg, services), kind_hint)
+        if msg.attachments and understood.intent != "expense" and not conversation:
+            # A photo of a receipt on its own belongs to the claim that is waiting for one.
+            return self._receipt_for_waiting_claim(msg, services)
         if kind_hint and understood.intent != kind_hint:
             understood.intent = kind_hint
             understood.fields = {k: v for k, v in understood.fields.items() if k in FIELDS_BY_INTENT.get(kind_hint, ())}
@@ -107,11 +111,27 @@ class IntakeHandler:
         if any(name not in fields for name in ASK_ORDER[kind]):
             return self._ask(msg, services, kind, fields, original)
         records.end_conversation(services.store, msg.employee.id)
-        # Receipts arrive with /attach (or as files on Slack and Chatwork) once the claim exists.
-        details = _expense(fields, original) if kind == "expense" else _leave(fields, original)
+        details: ExpenseClaim | LeaveRequest
+        if kind == "expense":
+            details = _expense(fields, original)
+            if msg.attachments:
+                # Sent with its receipt: the claim is filed with it, so E2 is met at once.
+                return file_with_receipt(msg, details, msg.attachments[0], services)
+        else:
+            details = _leave(fields, original)
         result = services.workflow.submit(msg.employee, details, source=f"{msg.platform}:{msg.delivery_id or ''}")
         assert result.request is not None
         return [submitted_reply(result.request, msg, services)]
+
+    def _receipt_for_waiting_claim(self, msg: Inbound, services: Services) -> list[Reply]:
+        waiting = [
+            r for r in records.list_requests(services.store, msg.employee.id, [Status.NEEDS_INFO], kind="expense")
+            if r.decision and any(f.rule_id == "E2" and f.severity is Severity.BLOCK for f in r.decision.findings)
+        ]  # fmt: skip
+        if not waiting:
+            return text_reply(msg, services, "intake.file_nowhere")
+        assert waiting[0].id is not None
+        return attach(msg, waiting[0].id, msg.attachments[0], services)
 
     def _ask(
         self, msg: Inbound, services: Services, kind: str, fields: dict[str, Any], original: str, retry: bool = False
