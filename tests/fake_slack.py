@@ -19,6 +19,7 @@ class FakeSlack:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.users = users or {}
         self._failures: dict[str, list[int]] = {}
+        self.files: dict[str, bytes] = {}
         self._ts = 1000
         self._lock = threading.Lock()
         fake = self
@@ -26,6 +27,19 @@ class FakeSlack:
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: Any) -> None:  # keep test output clean
                 pass
+
+            def do_GET(self) -> None:
+                # Private file downloads: only with the bot token, as Slack does.
+                name = self.path.rsplit("/", 1)[-1]
+                ok = self.headers.get("authorization") == "Bearer xoxb-test" and name in fake.files
+                data = fake.files[name] if ok else b"<html>sign in</html>"
+                with fake._lock:
+                    fake.calls.append(("files.download", {"path": self.path, "ok": ok}))
+                self.send_response(200)
+                self.send_header("content-type", "application/pdf" if ok else "text/html")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("content-length") or 0)).decode("utf-8")
@@ -49,6 +63,7 @@ class FakeSlack:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"
         self.webhook = f"http://127.0.0.1:{self.server.server_address[1]}/webhook/"
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self) -> None:

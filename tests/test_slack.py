@@ -416,3 +416,34 @@ def test_a_person_matched_by_e_mail_is_remembered_across_a_restart(tmp_path: Pat
         assert second.fake.of("users.info") == []  # known from the store, no lookup needed
     finally:
         second.close()
+
+
+def test_a_receipt_shared_in_a_dm_is_downloaded_and_attached(env: Env) -> None:
+    env.fake.files["receipt.pdf"] = b"%PDF-1.4 taxi receipt"
+    shared = {
+        "id": "F01",
+        "name": "receipt.pdf",
+        "size": 21,
+        "url_private_download": env.fake.base + "/files/receipt.pdf",
+    }
+    event = {"type": "message", "subtype": "file_share", "channel_type": "im", "user": WATANABE,
+             "text": "昨日の客先タクシー代 3,200円", "files": [shared], "ts": "1764000000.000300",
+             "channel": "D0000000007"}  # fmt: skip
+    assert env.event(event, "Ev10").status_code == 200
+    wait_until(lambda: records.get_request(env.app.store, 1) is not None)
+    req = records.get_request(env.app.store, 1)
+    assert req is not None and req.status.value == "approved"  # with its receipt: a taxi under ¥5,000 (E5)
+    rows = env.app.store.query("SELECT name, size FROM attachments WHERE request_id = 1")
+    assert rows == [{"name": "F01-receipt.pdf", "size": 21}]
+    assert env.fake.of("files.download") == [{"path": "/files/receipt.pdf", "ok": True}]
+
+
+def test_a_receipt_sent_later_completes_the_claim_waiting_for_it(env: Env) -> None:
+    env.command("/expense", "昨日の客先タクシー代 3,200円")
+    wait_until(lambda: (r := records.get_request(env.app.store, 1)) is not None and r.status.value == "needs_info")
+    env.fake.files["taxi.jpg"] = b"\xff\xd8\xff jpeg"
+    shared = {"id": "F02", "name": "taxi.jpg", "size": 8, "url_private_download": env.fake.base + "/files/taxi.jpg"}
+    event = {"type": "message", "subtype": "file_share", "channel_type": "im", "user": WATANABE, "text": "",
+             "files": [shared], "ts": "1764000000.000400", "channel": "D0000000007"}  # fmt: skip
+    env.event(event, "Ev11")
+    wait_until(lambda: (r := records.get_request(env.app.store, 1)) is not None and r.status.value == "approved")

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+import httpx
 from slack_bolt import Ack, App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -65,7 +66,9 @@ class SlackFrontDoor:
     ) -> None:
         self.backoffice = backoffice
         self.services = backoffice.services
+        self.token = token
         self.client = WebClient(token=token, base_url=api_url)
+        self._files = httpx.Client(timeout=30)
         # 429 waits for Retry-After and 5xx retries happen on the work pool, never where acks are made.
         self.client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
         self.client.retry_handlers.append(ServerErrorRetryHandler(max_retry_count=2))
@@ -221,8 +224,8 @@ class SlackFrontDoor:
         self._submit(self._handle_message, event, say, True)
 
     def _on_message(self, event: dict[str, Any], say: Callable[..., Any]) -> None:
-        if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
-            return  # only people writing to the bot directly; never our own messages
+        if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype") not in (None, "file_share"):
+            return  # only people writing to the bot directly (a file included); never our own messages
         self._submit(self._handle_message, event, say, False)
 
     def _handle_message(self, event: dict[str, Any], say: Callable[..., Any], in_thread: bool) -> None:
@@ -233,7 +236,9 @@ class SlackFrontDoor:
             return
         text = _MENTION.sub("", event.get("text") or "").strip()
         locale = self.locale(event["user"], person)
-        for reply in self.backoffice.router.handle(Inbound(person, text, platform="slack", locale=locale)):
+        files = tuple(self._download(event.get("files") or []))
+        inbound = Inbound(person, text, platform="slack", locale=locale, attachments=files)
+        for reply in self.backoffice.router.handle(inbound):
             fallback, body = blocks.reply_blocks(reply, self._version(reply))
             say(text=fallback, blocks=body, thread_ts=thread)
         self.deliver()
@@ -321,6 +326,31 @@ class SlackFrontDoor:
                 self.client.chat_postEphemeral(channel=channel, user=user_id, text=reply.text or "")
         self.refresh_cards(request_id)
         self.deliver()
+
+    def _download(self, files: list[dict[str, Any]]) -> list[str]:
+        """Fetch files shared with a message (receipts) with the bot token, into the attachment folder."""
+        limit = self.services.max_attachment_mb * 1024 * 1024
+        folder = self.services.attachments_dir / "incoming"
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for f in files[:5]:
+            url = f.get("url_private_download") or f.get("url_private")
+            if not url or int(f.get("size") or 0) > limit:
+                continue
+            try:
+                resp = self._files.get(url, headers={"Authorization": f"Bearer {self.token}"}, follow_redirects=True)
+            except httpx.HTTPError as exc:
+                log.warning("download of file %s failed: %s", f.get("id"), type(exc).__name__)
+                continue
+            # Without files:read Slack answers with its HTML sign-in page, not the file.
+            if resp.status_code != 200 or resp.headers.get("content-type", "").startswith("text/html"):
+                log.warning("download of file %s refused (%s)", f.get("id"), resp.status_code)
+                continue
+            name = re.sub(r"[^\w.\-]", "_", f.get("name") or "file")[:80]
+            target = folder / f"{f.get('id', 'F')}-{name}"
+            target.write_bytes(resp.content[:limit])
+            paths.append(str(target))
+        return paths
 
     # -- outbound ----------------------------------------------------------------------------
 
@@ -417,3 +447,4 @@ class SlackFrontDoor:
 
     def shutdown(self) -> None:
         self.work.shutdown(wait=True)
+        self._files.close()
