@@ -340,7 +340,10 @@ def test_expense_without_text_opens_a_form_checked_field_by_field(env: Env) -> N
     assert "未来の日付" in bad.json()["errors"]["date"]
     time.sleep(0.2)
     assert records.list_requests(env.app.store) == []  # nothing filed from a wrong form
+    env.fake.files["bento.pdf"] = b"%PDF bento"
+    receipt = {"id": "F05", "name": "bento.pdf", "size": 10, "url_private_download": env.fake.base + "/files/bento.pdf"}
     good = submit_form(env, form_view(opened, {
+        "receipt": {"type": "file_input", "files": [receipt]},
         "amount": {"type": "plain_text_input", "value": "2,400円"},
         "date": {"type": "datepicker", "selected_date": "2026-11-20"},
         "category": {"type": "static_select", "selected_option": {"value": "meeting"}},
@@ -352,6 +355,7 @@ def test_expense_without_text_opens_a_form_checked_field_by_field(env: Env) -> N
     req = records.get_request(env.app.store, 1)
     assert req is not None and req.status.value == "pending"
     assert env.approval_card()  # Ito gets the card
+    assert env.app.store.query("SELECT name FROM attachments WHERE request_id = 1") == [{"name": "F05-bento.pdf"}]
     wait_until(lambda: any(m.get("channel") == "D0000000007" for m in env.fake.of("chat.postMessage")))
 
 

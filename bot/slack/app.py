@@ -24,11 +24,12 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 from bot.app import App as Backoffice
 from bot.cards import notification_reply, request_card
 from bot.i18n import t
-from bot.models import Employee, Reply, Status
+from bot.models import Employee, ExpenseClaim, Reply, Status
 from bot.slack import blocks, forms
 from bot.store import records
 from handlers import Inbound
 from handlers.base import result_reply, submitted_reply
+from handlers.receipts import file_with_receipt
 
 log = logging.getLogger(__name__)
 
@@ -291,15 +292,21 @@ class SlackFrontDoor:
             ack(response_action="errors", errors=errors)
             return
         ack()
-        self._submit(self._file_form, body["user"]["id"], details)
+        self._submit(self._file_form, body["user"]["id"], details, forms.files(view))
 
-    def _file_form(self, user_id: str, details: Any) -> None:
+    def _file_form(self, user_id: str, details: Any, uploaded: list[dict[str, Any]]) -> None:
         person = self.employee(user_id)
         if person is None:
             return
-        result = self.services.workflow.submit(person, details, source="slack:form")
-        assert result.request is not None
-        self._post_dm(person, submitted_reply(result.request, Inbound(person, "", platform="slack"), self.services))
+        msg = Inbound(person, "", platform="slack", attachments=tuple(self._download(uploaded)))
+        if isinstance(details, ExpenseClaim) and msg.attachments:
+            replies = file_with_receipt(msg, details, msg.attachments[0], self.services)
+        else:
+            result = self.services.workflow.submit(person, details, source="slack:form")
+            assert result.request is not None
+            replies = [submitted_reply(result.request, msg, self.services)]
+        for reply in replies:
+            self._post_dm(person, reply)
         self.deliver()
 
     def _decide(

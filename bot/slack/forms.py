@@ -70,6 +70,8 @@ def expense_form(locale: str, categories: list[str], today: dt.date, channel: st
         _input("attendees", t("field.attendees", locale), {"type": "plain_text_input", "action_id": "v"},
                optional=True),
         _input("invoice", t("field.invoice", locale), {"type": "plain_text_input", "action_id": "v"}, optional=True),
+        _input("receipt", t("field.receipts", locale), {"type": "file_input", "action_id": "v", "max_files": 1},
+               optional=True),
     ]  # fmt: skip
     return _view(EXPENSE_CALLBACK, _tx("title.expense", locale), locale, blocks_, channel)
 
@@ -98,6 +100,12 @@ def _value(values: dict[str, Any], block_id: str) -> str | None:
         return element.get("selected_date")
     value = element.get("value")
     return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def files(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """Files uploaded in the form's file input (a receipt)."""
+    element = (((view.get("state") or {}).get("values") or {}).get("receipt") or {}).get("v") or {}
+    return [f for f in element.get("files") or [] if isinstance(f, dict)]
 
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
