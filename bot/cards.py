@@ -39,6 +39,8 @@ def _expense_fields(c: ExpenseClaim, locale: str) -> list[tuple[str, str]]:
         fields.append((t("field.invoice", locale), c.invoice_number))
     if c.receipts:
         fields.append((t("field.receipts", locale), ", ".join(c.receipts)))
+    if c.ai_note:
+        fields.append((t("field.ai_note", locale), c.ai_note))
     return fields
 
 
@@ -64,6 +66,8 @@ def _leave_fields(r: LeaveRequest, services: Services, locale: str) -> list[tupl
         fields.append((t("field.worked", locale), r.worked_holiday.isoformat()))
     if r.note:
         fields.append((t("field.description", locale), r.note))
+    if r.ai_note:
+        fields.append((t("field.ai_note", locale), r.ai_note))
     return fields
 
 

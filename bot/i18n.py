@@ -269,6 +269,7 @@ UI: dict[str, dict[str, str]] = {
     "field.days": {"ja": "日数", "en": "Days"},
     "field.reason": {"ja": "事由", "en": "Reason"},
     "field.worked": {"ja": "休日出勤日", "en": "Holiday worked"},
+    "field.ai_note": {"ja": "AIの読み取り(参考)", "en": "AI reading (for reference)"},
     "field.status": {"ja": "状態", "en": "Status"},
     "field.chain": {"ja": "承認経路", "en": "Approvals"},
     "field.comment": {"ja": "コメント", "en": "Comment"},

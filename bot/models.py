@@ -171,6 +171,9 @@ class ExpenseClaim:
     receipts: tuple[str, ...] = ()
     amount_jpy: int | None = None  # fixed by finance for a foreign-currency claim (E8)
     waived: tuple[str, ...] = ()  # rule ids overridden by someone entitled to (E1 by finance)
+    ai_note: str = (
+        ""  # how a free-text message was read (engine, fields, doubts): shown as the AI's, never used by rules
+    )
 
     kind = "expense"
 
@@ -197,6 +200,7 @@ class ExpenseClaim:
             receipts=tuple(d.get("receipts", ())),
             amount_jpy=d.get("amount_jpy"),
             waived=tuple(d.get("waived", ())),
+            ai_note=d.get("ai_note", ""),
         )
 
 
@@ -215,6 +219,7 @@ class LeaveRequest:
     worked_holiday: dt.date | None = None
     unpaid_days: float = 0.0  # the part the requester confirmed as unpaid (L5)
     note: str = ""
+    ai_note: str = ""  # how a free-text message was read: shown as the AI's, never used by rules
 
     kind = "leave"
 
@@ -234,6 +239,7 @@ class LeaveRequest:
             worked_holiday=dt.date.fromisoformat(wh) if wh else None,
             unpaid_days=float(d.get("unpaid_days", 0.0)),
             note=d.get("note", ""),
+            ai_note=d.get("ai_note", ""),
         )
 
 

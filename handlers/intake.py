@@ -92,6 +92,13 @@ class IntakeHandler:
     def _route(self, msg: Inbound, services: Services, u: Understanding) -> list[Reply]:
         if u.intent in ASK_ORDER:
             fields = dict(u.fields)
+            read = ", ".join(k for k in u.fields if not k.startswith("_"))
+            doubts = ", ".join(u.unsure())
+            fields["_ai_note"] = (
+                f"{u.engine}: {read}"
+                + (f" (unsure: {doubts})" if doubts else "")
+                + (f"; {'; '.join(u.notes)}" if u.notes else "")
+            )
             if u.intent == "expense" and u.confidence.get("category", 0.0) < CONFIDENT:
                 fields.pop("category", None)  # a guessed category is asked, not filed
             return self._continue(msg, services, u.intent, fields, msg.text)
@@ -193,6 +200,7 @@ def _expense(fields: dict[str, Any], original: str) -> ExpenseClaim:
         vendor=fields.get("vendor"),
         attendees=fields.get("attendees"),
         invoice_number=fields.get("invoice_number"),
+        ai_note=fields.get("_ai_note", ""),
     )
 
 
@@ -210,4 +218,5 @@ def _leave(fields: dict[str, Any], original: str) -> LeaveRequest:
         hours=fields.get("hours"),
         worked_holiday=fields.get("worked_holiday"),
         note=original.strip()[:200],
+        ai_note=fields.get("_ai_note", ""),
     )

@@ -43,6 +43,10 @@ def test_a_complete_message_is_filed_at_once(app: App) -> None:
         "transport",
     )
     assert req.status is Status.NEEDS_INFO  # a taxi over ¥3,000 waits for its receipt (E2)
+    # Cards say how the message was read, marked as the AI's and kept apart from the rules.
+    person = app.directory.require("e007")
+    card = app.router.handle(Inbound(person, "/show 1"))[0].card
+    assert card is not None and ("AIの読み取り(参考)", "offline: amount, date, category") in card.fields
 
 
 def test_the_bot_asks_for_exactly_the_missing_field_and_continues(app: App) -> None:
