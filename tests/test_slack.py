@@ -451,3 +451,19 @@ def test_a_receipt_sent_later_completes_the_claim_waiting_for_it(env: Env) -> No
              "files": [shared], "ts": "1764000000.000400", "channel": "D0000000007"}  # fmt: skip
     env.event(event, "Ev11")
     wait_until(lambda: (r := records.get_request(env.app.store, 1)) is not None and r.status.value == "approved")
+
+
+def test_a_reason_form_sent_too_late_is_answered_in_a_dm(env: Env) -> None:
+    env.command("/expense", "昨日の打ち合わせのお弁当 2,400円")
+    env.approval_card()
+    req = records.get_request(env.app.store, 1)
+    assert req is not None
+    env.click(blocks.REJECT, f"1:{req.version}", ITO)
+    view = env.fake.wait_for("views.open")[0]["view"]
+    env.click(blocks.APPROVE, f"1:{req.version}", ITO)  # approved meanwhile, from the card
+    wait_until(lambda: (r := records.get_request(env.app.store, 1)) is not None and r.status.value == "approved")
+    env.submit_reason(view, "やはり却下")
+    wait_until(lambda: any("すでに伊藤 大輔さんにより承認済み" in json.dumps(m, ensure_ascii=False)
+                           for m in env.fake.of("chat.postMessage") if m.get("channel") == "D0000000006"))  # fmt: skip
+    after = records.get_request(env.app.store, 1)
+    assert after is not None and after.status.value == "approved"

@@ -28,6 +28,7 @@ from bot.models import Employee, ExpenseClaim, Reply, Status
 from bot.slack import blocks, forms
 from bot.store import records
 from handlers import Inbound
+from handlers.approval import ACTION_OF_COMMAND
 from handlers.base import result_reply, submitted_reply
 from handlers.receipts import file_with_receipt
 
@@ -49,6 +50,9 @@ _ACTION_OF = {
     blocks.CONFIRM_UNPAID: "confirm_unpaid",
     blocks.OVERRIDE: "override",
 }
+
+
+_COMMAND_OF_ACTION = {action: command for command, action in ACTION_OF_COMMAND.items()}
 
 
 def _locale_of_slack(locale: str | None) -> str:
@@ -323,14 +327,17 @@ class SlackFrontDoor:
                     user_id, lambda text: self.client.chat_postEphemeral(channel=channel, user=user_id, text=text)
                 )
             return
-        command = {"approve": "approve", "reject": "reject", "request_changes": "changes", "cancel": "cancel",
-                   "confirm_unpaid": "confirm", "override": "override"}[kind]  # fmt: skip
+        command = _COMMAND_OF_ACTION[kind]
         result = self.services.workflow.act(request_id, person, kind, reason, version)
-        if not result.ok and channel:
+        if not result.ok:
             # The same words as every other front door: "you are not the approver", "already decided by X".
+            # A click answers beside the card; a form (no channel) answers in a DM.
             msg = Inbound(person, f"/{command} {request_id}", platform="slack")
             for reply in result_reply(result, msg, self.services, command):
-                self.client.chat_postEphemeral(channel=channel, user=user_id, text=reply.text or "")
+                if channel:
+                    self.client.chat_postEphemeral(channel=channel, user=user_id, text=reply.text or "")
+                else:
+                    self._post_dm(person, reply)
         self.refresh_cards(request_id)
         self.deliver()
 
