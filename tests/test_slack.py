@@ -109,6 +109,14 @@ class Env:
                 "event_time": 1764000000, "event": event}  # fmt: skip
         return self.post(json.dumps(body), "application/json")
 
+    def lunch_claim_waiting_for_ito(self) -> str:
+        """File a ¥2,400 meeting lunch for Watanabe; return the value its card's buttons carry."""
+        self.command("/expense", "昨日の打ち合わせのお弁当 2,400円")
+        self.approval_card()
+        req = records.get_request(self.app.store, 1)
+        assert req is not None
+        return f"1:{req.version}"
+
     def approval_card(self, recipient_channel: str = "D0000000006") -> dict[str, Any]:
         for args in self.fake.wait_for("chat.postMessage"):
             if args.get("channel") == recipient_channel:
@@ -174,12 +182,13 @@ def test_expense_in_free_text_reaches_the_approver_with_buttons_and_one_click_de
     card = env.approval_card()
     req = records.get_request(env.app.store, 1)
     assert req is not None
+    value = f"1:{req.version}"
     assert buttons(card) == [
-        (blocks.APPROVE, f"1:{req.version}"),
-        (blocks.REJECT, f"1:{req.version}"),
-        (blocks.REQUEST_CHANGES, f"1:{req.version}"),
+        (blocks.APPROVE, value),
+        (blocks.REJECT, value),
+        (blocks.REQUEST_CHANGES, value),
     ]
-    assert env.click(blocks.APPROVE, f"1:{req.version}", ITO, channel=card["channel"], ts="x").status_code == 200
+    assert env.click(blocks.APPROVE, value, ITO, channel=card["channel"], ts="x").status_code == 200
     wait_until(lambda: env.fake.of("chat.update"))
     updated = env.fake.of("chat.update")[-1]
     assert buttons(updated) == []  # the buttons are gone once decided
@@ -191,11 +200,7 @@ def test_expense_in_free_text_reaches_the_approver_with_buttons_and_one_click_de
 
 
 def test_the_requester_and_a_colleague_cannot_decide(env: Env) -> None:
-    env.command("/expense", "昨日の打ち合わせのお弁当 2,400円")
-    env.approval_card()
-    req = records.get_request(env.app.store, 1)
-    assert req is not None
-    value = f"1:{req.version}"
+    value = env.lunch_claim_waiting_for_ito()
     env.click(blocks.APPROVE, value, WATANABE)
     env.click(blocks.APPROVE, value, CLARK)
     ephemeral = env.fake.wait_for("chat.postEphemeral", 2)
@@ -203,15 +208,11 @@ def test_the_requester_and_a_colleague_cannot_decide(env: Env) -> None:
     assert any("ご自身の申請は承認・却下できません" in x for x in texts)
     assert any("You are not the approver of #1 (it waits for Daisuke Ito)." in x for x in texts)
     still = records.get_request(env.app.store, 1)
-    assert still is not None and still.status.value == "pending" and still.version == req.version
+    assert still is not None and still.status.value == "pending" and value == f"1:{still.version}"
 
 
 def test_two_concurrent_clicks_make_one_decision(env: Env) -> None:
-    env.command("/expense", "昨日の打ち合わせのお弁当 2,400円")
-    env.approval_card()
-    req = records.get_request(env.app.store, 1)
-    assert req is not None
-    value = f"1:{req.version}"
+    value = env.lunch_claim_waiting_for_ito()
     threads = [threading.Thread(target=env.click, args=(blocks.APPROVE, value, ITO)) for _ in range(2)]
     for th in threads:
         th.start()
@@ -224,11 +225,8 @@ def test_two_concurrent_clicks_make_one_decision(env: Env) -> None:
 
 
 def test_reject_asks_for_a_reason_in_a_modal(env: Env) -> None:
-    env.command("/expense", "昨日の打ち合わせのお弁当 2,400円")
-    env.approval_card()
-    req = records.get_request(env.app.store, 1)
-    assert req is not None
-    env.click(blocks.REJECT, f"1:{req.version}", ITO)
+    value = env.lunch_claim_waiting_for_ito()
+    env.click(blocks.REJECT, value, ITO)
     view = env.fake.wait_for("views.open")[0]["view"]
     assert view["callback_id"] == "approval_reason"
     empty = env.submit_reason(view, "   ")
@@ -290,11 +288,8 @@ def test_a_429_from_chat_post_message_is_retried_and_delivered(env: Env) -> None
 
 
 def test_request_changes_sends_it_back_with_the_reason(env: Env) -> None:
-    env.command("/expense", "昨日の打ち合わせのお弁当 2,400円")
-    env.approval_card()
-    req = records.get_request(env.app.store, 1)
-    assert req is not None
-    env.click(blocks.REQUEST_CHANGES, f"1:{req.version}", ITO)
+    value = env.lunch_claim_waiting_for_ito()
+    env.click(blocks.REQUEST_CHANGES, value, ITO)
     view = env.fake.wait_for("views.open")[0]["view"]
     assert env.submit_reason(view, "人数を書いてください").status_code == 200
     wait_until(lambda: (r := records.get_request(env.app.store, 1)) is not None and r.status.value == "needs_info")
@@ -454,13 +449,10 @@ def test_a_receipt_sent_later_completes_the_claim_waiting_for_it(env: Env) -> No
 
 
 def test_a_reason_form_sent_too_late_is_answered_in_a_dm(env: Env) -> None:
-    env.command("/expense", "昨日の打ち合わせのお弁当 2,400円")
-    env.approval_card()
-    req = records.get_request(env.app.store, 1)
-    assert req is not None
-    env.click(blocks.REJECT, f"1:{req.version}", ITO)
+    value = env.lunch_claim_waiting_for_ito()
+    env.click(blocks.REJECT, value, ITO)
     view = env.fake.wait_for("views.open")[0]["view"]
-    env.click(blocks.APPROVE, f"1:{req.version}", ITO)  # approved meanwhile, from the card
+    env.click(blocks.APPROVE, value, ITO)  # approved meanwhile, from the card
     wait_until(lambda: (r := records.get_request(env.app.store, 1)) is not None and r.status.value == "approved")
     env.submit_reason(view, "やはり却下")
     wait_until(lambda: any("すでに伊藤 大輔さんにより承認済み" in json.dumps(m, ensure_ascii=False)
