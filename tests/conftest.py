@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 import respx
 
+from bot.app import App, build_app
+from bot.clock import FixedClock
+from bot.config import Settings
 from bot.rules.loader import RuleSet, load_rules
 from bot.store.db import Store
 
@@ -31,3 +34,12 @@ def http() -> Iterator[respx.MockRouter]:
     # assert_all_mocked: a request no route matches fails the test instead of going out.
     with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
         yield router
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[App]:
+    """The whole bot on a fresh database, the demo company, Tuesday 24 November 2026, 10:00 in Tokyo."""
+    settings = Settings(db=tmp_path / "bot.db", knowledge_dir=ROOT / "knowledge", attachments_dir=tmp_path / "files")
+    a = build_app(settings, FixedClock("2026-11-24T10:00"))
+    yield a
+    a.close()

@@ -6,24 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App, build_app
-from bot.clock import FixedClock
-from bot.config import Settings
+from bot.app import App
 from bot.models import ExpenseClaim, Reply
 from bot.store import records
 from handlers import Inbound
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def app(tmp_path: Path):
-    settings = Settings(
-        db=tmp_path / "bot.db", knowledge_dir=ROOT / "knowledge", attachments_dir=tmp_path / "files", locale="ja"
-    )
-    a = build_app(settings, FixedClock("2026-11-24T10:00"))
-    yield a
-    a.close()
 
 
 def say(app: App, who: str, text: str, delivery_id: str | None = None, platform: str = "test") -> list[Reply]:

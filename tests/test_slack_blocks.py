@@ -12,10 +12,8 @@ import yaml
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.app import App, build_app
+from bot.app import App
 from bot.cards import notification_reply, request_card
-from bot.clock import FixedClock
-from bot.config import Settings
 from bot.models import Action, Card, Finding, Reply, Request, Severity
 from bot.slack import blocks
 from bot.slack.blocks import (
@@ -38,16 +36,6 @@ from handlers import Inbound
 
 ROOT = Path(__file__).resolve().parents[1]
 APPROVER, REQUESTER, COLLEAGUE, FINANCE = "e006", "e007", "e008", "e003"  # Ito, Watanabe, Clark (en), Suzuki
-
-
-@pytest.fixture
-def app(tmp_path: Path):
-    settings = Settings(
-        db=tmp_path / "bot.db", knowledge_dir=ROOT / "knowledge", attachments_dir=tmp_path / "files", locale="ja"
-    )
-    a = build_app(settings, FixedClock("2026-11-24T10:00"))
-    yield a
-    a.close()
 
 
 def file_claim(app: App, text: str, who: str = REQUESTER, receipt: bool = True) -> Request:

@@ -304,12 +304,7 @@ def notify(store: Store, recipient_id: str, event: str, request_id: int | None, 
 
 
 def undelivered(store: Store, recipient_id: str) -> list[dict[str, Any]]:
-    rows = store.query(
-        "SELECT * FROM notifications WHERE recipient_id = ? AND delivered_at IS NULL ORDER BY id", (recipient_id,)
-    )
-    for r in rows:
-        r["data"] = json.loads(r["data"] or "{}")
-    return rows
+    return undelivered_for(store, [recipient_id])
 
 
 def mark_delivered(store: Store, ids: Sequence[int], at: str) -> None:
