@@ -20,8 +20,13 @@ from bot.services import Services
 from bot.store import records
 
 
+def amount_text(c: ExpenseClaim) -> str:
+    """¥3,200, or 45.20 USD for a foreign claim."""
+    return yen(c.amount) if c.currency == "JPY" else f"{c.amount} {c.currency}"
+
+
 def _expense_fields(c: ExpenseClaim, locale: str) -> list[tuple[str, str]]:
-    amount = yen(c.amount) if c.currency == "JPY" else f"{c.amount} {c.currency}"
+    amount = amount_text(c)
     if c.currency != "JPY" and c.amount_jpy:
         amount += f" (= {yen(c.amount_jpy)})"
     fields = [

@@ -318,7 +318,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from bot.understanding.factory import make_engine
 
     settings = _settings(args)
-    rules = load_rules(settings.knowledge_dir)
     try:
         cases = load_cases(args.file)
     except (OSError, EvalFileError) as exc:
@@ -326,12 +325,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     app = build_app(settings)
     try:
-        engine = make_engine(settings, rules, app.store, app.services.clock, args.engine)
+        engine = make_engine(settings, app.rules, app.store, app.services.clock, args.engine)
+        report = evaluate(engine, cases, settings.locale)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return EXIT_ERROR
-    try:
-        report = evaluate(engine, cases, settings.locale)
     finally:
         app.close()
     print(json.dumps(report.to_json(), ensure_ascii=False) if args.json else format_report(report))

@@ -63,26 +63,25 @@ class ContextBuilder:
             found.append(PriorClaim(r["id"], other.amount, other.currency, other.date, other.vendor))
         return tuple(found)
 
-    def open_leave_usages(self, employee_id: str, leave_type: str, exclude: int | None) -> list[Usage]:
-        """Days asked for in requests still open: they hold balance until decided."""
-        usages: list[Usage] = []
+    def open_leave_usages(self, employee_id: str, exclude: int | None) -> dict[str, list[Usage]]:
+        """Days asked for in requests still open, by leave type: they hold balance until decided."""
+        usages: dict[str, list[Usage]] = {}
         for req in records.list_requests(self.store, employee_id, OPEN, kind="leave", limit=500):
             if req.id == exclude or not isinstance(req.details, LeaveRequest):
                 continue
-            if req.details.leave_type == leave_type:
-                usages.extend(planned_usages(req.details, self.rules, req.id))
+            usages.setdefault(req.details.leave_type, []).extend(planned_usages(req.details, self.rules, req.id))
         return usages
 
     def leave_facts(self, requester: Employee, req: LeaveRequest, exclude: int | None = None) -> LeaveFacts:
         policy = self.rules.leave
-        annual = records.leave_usages(self.store, requester.id, "annual")
-        annual += self.open_leave_usages(requester.id, "annual", exclude)
+        open_usages = self.open_leave_usages(requester.id, exclude)
+        annual = records.leave_usages(self.store, requester.id, "annual") + open_usages.get("annual", [])
         balance = compute_balance(
             requester, annual, req.start, policy.annual, records.manual_grants(self.store, requester.id)
         )
         year_start, year_end = dt.date(req.start.year, 1, 1), dt.date(req.start.year, 12, 31)
         sick = records.leave_usages(self.store, requester.id, "sick")
-        sick += self.open_leave_usages(requester.id, "sick", exclude)
+        sick += open_usages.get("sick", [])
         sick_used = sum(u.days for u in sick if year_start <= u.date <= year_end)
         team = self.directory.team_members(requester.team) if requester.team else [requester]
         others = [m.id for m in team if m.id != requester.id]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.cards import amount_text
 from bot.i18n import days, t
 from bot.leave_ledger import compute_balance, five_day_duty
 from bot.models import Card, LeaveRequest, Reply, Request, Status
@@ -70,7 +71,7 @@ class StatusHandler:
             return [
                 Reply(locale, card=Card(title, ((t("bal.remaining", locale), t("bal.none", locale, first=first)),)))
             ]
-        pending = services.workflow.context.open_leave_usages(me.id, "annual", None)
+        pending = services.workflow.context.open_leave_usages(me.id, None).get("annual", [])
         fields: list[tuple[str, str]] = [
             (t("bal.remaining", locale), t("bal.days", locale, n=days(bal.remaining))),
             (t("bal.booked", locale), t("bal.days", locale, n=days(bal.booked))),
@@ -121,11 +122,7 @@ def _summary(req: Request, services: Services, locale: str) -> tuple[str, str]:
             f"–{d.end.isoformat()}" if d.end != d.start else ""
         )
     else:
-        what = (
-            f"{t('cat.' + d.category, locale)} ¥{int(d.amount):,} {d.date.isoformat()}"
-            if d.currency == "JPY"
-            else (f"{t('cat.' + d.category, locale)} {d.amount} {d.currency} {d.date.isoformat()}")
-        )
+        what = f"{t('cat.' + d.category, locale)} {amount_text(d)} {d.date.isoformat()}"
     status = t(f"status.{req.status.value}", locale)
     if req.status in (Status.PENDING, Status.ESCALATED):
         step = services.workflow.current_step(req)

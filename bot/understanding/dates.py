@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.understanding.amounts import normalize
 from bot.workcalendar import WorkCalendar
 
 Direction = Literal["past", "future"]
@@ -38,7 +39,7 @@ _RELATIVE = {
     "あした": 1, "あす": 1, "tomorrow": 1,
 }  # fmt: skip
 _WEEK_SHIFT = {"先週": -1, "last": -1, "今週": 0, "this": 0, "来週": 1, "next": 1, "coming": 1, "再来週": 2}
-_NUMBER_WORDS = {
+NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
 }  # fmt: skip
@@ -241,7 +242,7 @@ def _apply_duration(text: str, mention: DateMention, calendar: WorkCalendar) -> 
     if not m:
         return mention
     raw = m.group("n") or m.group("en")
-    count = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw.lower(), 0)
+    count = int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw.lower(), 0)
     if count < 2:
         return mention
     day = mention.start
@@ -255,7 +256,5 @@ def resolve_date_expression(
     expression: str, today: dt.date, direction: Direction, calendar: WorkCalendar | None = None
 ) -> DateMention | None:
     """The first date or range in an expression as written (`来週水曜`, `Oct 8-9`, `12/24から5日間`)."""
-    import unicodedata
-
-    found = find_dates(unicodedata.normalize("NFKC", expression), today, direction, calendar)
+    found = find_dates(normalize(expression), today, direction, calendar)
     return found[0] if found else None

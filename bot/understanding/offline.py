@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.rules.invoice import normalize_invoice_number
 from bot.understanding.amounts import Amount, find_amounts, normalize, pick_amount
-from bot.understanding.dates import DateMention, Direction, find_dates
+from bot.understanding.dates import NUMBER_WORDS, DateMention, Direction, find_dates
 from bot.understanding.types import Understanding
 from bot.workcalendar import WorkCalendar
 
@@ -184,9 +184,6 @@ _HOURS = re.compile(
 )
 _HOURLY = _words("時間休", "時間単位", "早退", "遅刻", "遅れて", "中抜け", "hours early", "hours late", "leave early",
                  "hourly", "come in late", "hours off")  # fmt: skip
-_EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-_NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "一": 1, "二": 2, "三": 3,
-              "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
 
 _INVOICE = re.compile(r"(?<![A-Za-z])T[\s-]?(?:\d[\s-]?){13}(?!\d)")
 
@@ -457,7 +454,7 @@ def _portion(text: str) -> tuple[str, int | None]:
     m = _HOURS.search(text)
     if m and (_HOURLY.search(text) or re.search(r"時間休|時間の|hours?\s+(?:early|late|off)", text, re.IGNORECASE)):
         raw = m.group("n") or m.group("en")
-        hours = int(raw) if raw.isdigit() else _NUM_WORDS.get(raw.lower())
+        hours = int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw.lower())
         if hours:
             return "hours", hours
     # "morning" alone is when something happened ("passed away this morning"), not a half day.
@@ -487,13 +484,13 @@ def _attendees(text: str) -> int | None:
     if not en:
         return None
     raw = en.group("n").lower()
-    count = int(raw) if raw.isdigit() else _EN_NUMBERS[raw]
+    count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
     if "of us" in en.group(0).lower():
         return count  # "5 of us" already counts the sender
     us = re.search(r"\b(\d+|two|three|four|five|six) of us\b", text, re.IGNORECASE)
     if us:  # "4 people from Northwind … plus 2 of us"
         raw_us = us.group(1).lower()
-        return count + (int(raw_us) if raw_us.isdigit() else _EN_NUMBERS[raw_us])
+        return count + (int(raw_us) if raw_us.isdigit() else NUMBER_WORDS[raw_us])
     # "with 2 people from Contoso, me and my manager": the sender, plus whoever they name.
     others = 1 if _ME_AND.search(text) else 0
     sender = 1 if re.search(r"\bwith\s*$", text[: en.start()]) or _ME_AND.search(text) or _JUST_ME.search(text) else 0
