@@ -63,10 +63,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         slack = SlackFrontDoor(app, settings.slack_bot_token.get_secret_value(), secret, settings.slack_api_url)
     try:
         if slack is not None and settings.slack_app_token and not args.port:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
             print("Connecting to Slack over Socket Mode (no public URL needed). Ctrl-C to stop.", file=sys.stderr)
-            SocketModeHandler(slack.bolt, settings.slack_app_token.get_secret_value()).start()
+            slack.socket_mode(settings.slack_app_token.get_secret_value()).start()
             return 0
         port = args.port or 3000
         print(f"Serving /slack/events and /healthz on port {port}. Ctrl-C to stop.", file=sys.stderr)

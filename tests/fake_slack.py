@@ -20,6 +20,7 @@ class FakeSlack:
         self.users = users or {}
         self._failures: dict[str, list[int]] = {}
         self.files: dict[str, bytes] = {}
+        self.socket_url: str | None = None  # what apps.connections.open hands out (a FakeSocketMode's URL)
         self._ts = 1000
         self._lock = threading.Lock()
         fake = self
@@ -89,6 +90,10 @@ class FakeSlack:
             return 200, {"ok": True, "channel": {"id": "D" + args.get("users", "X")[1:]}}, {}
         if method == "chat.postMessage":
             return 200, {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"ts": ts}}, {}
+        if method == "apps.connections.open":
+            if self.socket_url is None:
+                return 200, {"ok": False, "error": "not_allowed_token_type"}, {}
+            return 200, {"ok": True, "url": self.socket_url}, {}
         if method == "users.info":
             user = self.users.get(args.get("user", ""))
             if user is None:
