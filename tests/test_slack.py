@@ -174,6 +174,27 @@ def test_backoffice_help_answers_through_the_response_url(env: Env) -> None:
     assert reply["replace_original"] in (True, "true") and "コマンド一覧" in reply["text"]
 
 
+@pytest.mark.parametrize(
+    ("command", "text", "expected"),
+    [
+        ("/leave", "12月1日 有給", "#1 は自動承認されました。"),
+        ("/backoffice", "", "コマンド一覧"),
+        ("/backoffice", "mine", "申請はまだありません。"),
+        ("/backoffice", "cancel 5", "#5 という申請は見つかりません。"),
+        ("/backoffice", "balance", "年5日取得義務: 0/5日"),
+        ("/ask", "", "コマンド一覧"),
+        ("/ask", "出張の日当はいくら?", "経費は経理、休暇は人事、契約は法務"),
+        ("/contract", "", "コマンド一覧"),
+        ("/contract", "このNDAチェックお願いします", "法務に直接ご依頼ください"),
+    ],
+)
+def test_each_command_answers_through_its_response_url(env: Env, command: str, text: str, expected: str) -> None:
+    assert env.command(command, text).status_code == 200
+    working, answer = env.fake.wait_for("webhook", 2)[:2]
+    assert working["text"] == "処理中です…"
+    assert expected in answer["text"] + json.dumps(answer.get("blocks") or [], ensure_ascii=False)
+
+
 def test_expense_in_free_text_reaches_the_approver_with_buttons_and_one_click_decides(env: Env) -> None:
     resp = env.command("/expense", "昨日の打ち合わせのお弁当 2,400円")
     assert resp.status_code == 200

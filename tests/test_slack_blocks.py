@@ -453,3 +453,11 @@ def test_the_two_manifests_offer_the_same_app_one_over_http_one_over_socket_mode
     # Apart from the URLs and the mode, they are the same app.
     assert {k: v for k, v in commands["/expense"].items() if k != "url"} == socket_commands["/expense"]
     assert http["display_information"] == socket["display_information"]
+
+
+def test_a_field_without_a_label_shows_its_text_alone() -> None:
+    card = Card(title="残日数", fields=(("年次有給休暇", "12日"), ("", "年5日取得義務: 0/5日")))
+    body = card_blocks(card, "ja", None)
+    assert_valid_block_kit(body)
+    texts = [f["text"] for f in body[1]["fields"]]
+    assert texts == ["*年次有給休暇*\n12日", "年5日取得義務: 0/5日"]

@@ -165,7 +165,7 @@ def _header(card: Card) -> list[dict[str, Any]]:
 def _field_sections(card: Card) -> list[dict[str, Any]]:
     texts = []
     for label, value in card.fields:
-        head = f"*{_escaped_clip(label, LABEL_MAX)}*\n"
+        head = f"*{_escaped_clip(label, LABEL_MAX)}*\n" if label.strip() else ""  # a note under the field before
         texts.append(head + (_escaped_clip(value, FIELD_TEXT_MAX - len(head)) if value else "—"))
     return [
         {"type": "section", "fields": [_mrkdwn(x) for x in texts[i : i + FIELDS_PER_SECTION]]}
