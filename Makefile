@@ -41,6 +41,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_roundtrip.py
 	$(BIN)/python bench/bench_understand.py
 	$(BIN)/python bench/bench_slack_ack.py
+	$(BIN)/python bench/bench_chatwork_webhook.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info

@@ -39,9 +39,10 @@ def _app(args: argparse.Namespace) -> App:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Slack when its tokens are set (Socket Mode with an app token, else HTTP), the console when not."""
+    """Slack and/or Chatwork when their tokens are set, the console when neither is."""
     settings = _settings(args)
-    if settings.slack_bot_token and (settings.slack_app_token or settings.slack_signing_secret):
+    slack_ready = settings.slack_bot_token and (settings.slack_app_token or settings.slack_signing_secret)
+    if slack_ready or settings.chatwork_api_token:
         args.port = None
         return cmd_serve(args)
     args.as_ = settings.console_as
@@ -49,26 +50,45 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """The webhook server (`/slack/events`, `/healthz`), or Socket Mode when SLACK_APP_TOKEN is set."""
+    """The webhook server (`/slack/events`, `/chatwork/webhook`, `/healthz`); Slack over Socket Mode with an app
+    token, and then no HTTP server at all unless Chatwork (whose webhooks need one) or `--port` asks for it."""
     import uvicorn
 
+    from bot.chatwork.app import ChatworkFrontDoor
     from bot.server import build_server
     from bot.slack.app import SlackFrontDoor
 
     settings = _settings(args)
     app = _app(args)
-    slack = None
+    slack = chatwork = None
     if settings.slack_bot_token:
         secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
         slack = SlackFrontDoor(app, settings.slack_bot_token.get_secret_value(), secret, settings.slack_api_url)
+    if settings.chatwork_api_token:
+        webhook = settings.chatwork_webhook_token.get_secret_value() if settings.chatwork_webhook_token else None
+        if webhook is None:
+            print("CHATWORK_WEBHOOK_TOKEN is not set: Chatwork webhooks will be ignored until it is.", file=sys.stderr)
+        chatwork = ChatworkFrontDoor(
+            app, settings.chatwork_api_token.get_secret_value(), webhook, settings.chatwork_api_url,
+            approvals_room=settings.chatwork_approvals_room, slack_people=slack is not None,
+        )  # fmt: skip
     try:
-        if slack is not None and settings.slack_app_token and not args.port:
+        socket = slack is not None and settings.slack_app_token and not args.port
+        if socket and slack is not None and settings.slack_app_token:
+            handler = slack.socket_mode(settings.slack_app_token.get_secret_value())
             print("Connecting to Slack over Socket Mode (no public URL needed). Ctrl-C to stop.", file=sys.stderr)
-            slack.socket_mode(settings.slack_app_token.get_secret_value()).start()
-            return 0
+            if chatwork is None:
+                handler.start()
+                return 0
+            handler.connect()  # in the background: Chatwork's webhook needs the HTTP server below
         port = args.port or 3000
-        print(f"Serving /slack/events and /healthz on port {port}. Ctrl-C to stop.", file=sys.stderr)
-        uvicorn.run(build_server(app, slack), host=args.host, port=port, log_level="warning")
+        paths = (
+            ["/healthz"]
+            + (["/slack/events"] if slack and not socket else [])
+            + (["/chatwork/webhook"] if chatwork else [])
+        )
+        print(f"Serving {', '.join(paths)} on port {port}. Ctrl-C to stop.", file=sys.stderr)
+        uvicorn.run(build_server(app, slack, chatwork), host=args.host, port=port, log_level="warning")
         return 0
     finally:
         if slack is not None:
@@ -361,10 +381,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--knowledge", help="knowledge folder (default: BACKOFFICE_KNOWLEDGE_DIR or knowledge/)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("run", help="start the bot: Slack when its tokens are set, else the console")
+    p = sub.add_parser("run", help="start the bot: Slack and/or Chatwork when their tokens are set, else the console")
     p.add_argument("--host", default="0.0.0.0")
     p.set_defaults(func=cmd_run)
-    p = sub.add_parser("serve", help="serve /slack/events and /healthz over HTTP (Socket Mode with an app token)")
+    p = sub.add_parser(
+        "serve", help="serve /slack/events, /chatwork/webhook and /healthz (Slack over Socket Mode with an app token)"
+    )
     p.add_argument("--port", type=int, default=None, help="HTTP port (default 3000; forces HTTP mode)")
     p.add_argument("--host", default="0.0.0.0")
     p.set_defaults(func=cmd_serve)

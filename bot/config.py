@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     slack_api_url: str = Field("https://slack.com/api/", validation_alias="SLACK_API_URL")
     chatwork_api_token: SecretStr | None = Field(None, validation_alias="CHATWORK_API_TOKEN")
     chatwork_webhook_token: SecretStr | None = Field(None, validation_alias="CHATWORK_WEBHOOK_TOKEN")
+    chatwork_api_url: str = Field("https://api.chatwork.com/v2", validation_alias="CHATWORK_API_URL")
+    # Where approval cards go (with a mention) instead of each approver's direct chat with the bot.
+    chatwork_approvals_room: str | None = Field(None, validation_alias="CHATWORK_APPROVALS_ROOM")
 
     @property
     def understanding_engine(self) -> str:

@@ -537,6 +537,25 @@ UI: dict[str, dict[str, str]] = {
     "slackform.hours.label": {"ja": "時間数(時間単位のとき)", "en": "Hours (for hourly leave)"},
     "slackform.end.label": {"ja": "最終日(1日だけなら空欄)", "en": "Last day (empty for one day)"},
     "slack.working": {"ja": "処理中です…", "en": "Working on it…"},
+    "approval.need_id": {
+        "ja": "どの申請への操作か分かるよう、番号を付けてください。例:「承認 #12」「却下 #12 理由」「差戻し #12 理由」",
+        "en": 'Please add the request number so I know which one you mean, e.g. "approve #12", "reject #12 reason", "changes #12 reason".',
+    },
+    "chatwork.reply_hint": {
+        "ja": "▶ このメッセージに返信(返信ボタン)して送ってください: {options}",
+        "en": "▶ Reply to this message (the Reply button) with: {options}",
+    },
+    "chatwork.reply_approve": {"ja": "承認 #{id}", "en": "approve #{id}"},
+    "chatwork.reply_reject": {"ja": "却下 #{id} 理由", "en": "reject #{id} reason"},
+    "chatwork.reply_changes": {"ja": "差戻し #{id} 理由", "en": "changes #{id} reason"},
+    "chatwork.task": {
+        "ja": "承認依頼 #{id}: {who}さんの{title}。このチャットで「承認 #{id}」「却下 #{id} 理由」「差戻し #{id} 理由」と返信してください。",
+        "en": 'Approval #{id}: {title} from {who}. Reply in this chat with "approve #{id}", "reject #{id} reason" or "changes #{id} reason".',
+    },
+    "chatwork.unknown_admin": {
+        "ja": "社員名簿にないChatworkアカウント(ID {who})がボットを使おうとしました。名簿の chatwork_account_id を確認してください。",
+        "en": "Chatwork account {who}, which is not in the directory, tried to use the bot. Please check chatwork_account_id in the directory.",
+    },
     "slack.reason_required": {"ja": "理由を入力してください。", "en": "Please give a reason."},
     "slack.decided_line": {"ja": "{by}さんにより{status}({at})", "en": "{status} by {by} ({at})"},
     "slack.moved_on": {

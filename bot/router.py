@@ -9,6 +9,7 @@ from bot.i18n import t
 from bot.models import Reply
 from bot.services import Services
 from handlers import Command, Inbound, command_table
+from handlers.approval import is_bare_decision, read_decision
 from handlers.base import locale_for, normalize
 from handlers.intake import IntakeHandler
 
@@ -38,6 +39,12 @@ class Router:
             command = self.commands.get(name.lower())
             if command is None:
                 return [Reply(locale, t("err.unknown_command", locale, command="/" + name))]
+        elif decision := read_decision(text):
+            # 「承認 #12」 typed as a reply (Chatwork has no buttons) is the same as /approve 12.
+            name, _, args = decision[1:].partition(" ")
+            command = self.commands[name]
+        elif is_bare_decision(text):
+            return [Reply(locale, t("approval.need_id", locale))]
         else:
             # Anything that is not a command is read by the understanding engine.
             name, args, command = "", text, self.free_text

@@ -21,6 +21,43 @@ ACTION_OF_COMMAND = {
 }
 
 
+# A decision typed as a reply on a chat with no buttons: 「承認 #12」「却下 #12 理由」, "approve #12".
+_DECISION_WORDS = {
+    "承認": "approve",
+    "却下": "reject",
+    "差戻し": "changes",
+    "差し戻し": "changes",
+    "差戻": "changes",
+    "approve": "approve",
+    "reject": "reject",
+    "changes": "changes",
+    "request changes": "changes",
+}
+_DECISION = re.compile(
+    r"^(承認|却下|差し戻し|差戻し|差戻|approve|reject|request changes|changes)\s*(?:#\s*(\d+)|(\d+)(?=\s|$))\s*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_BARE_DECISION = re.compile(
+    r"^(?:(?:承認|却下|差し戻し|差戻し)(?:します|しました|する|です|で|でお願いします|お願いします)?"
+    r"|approve|approved|reject|rejected)[\s。.!！]*$",
+    re.IGNORECASE,
+)
+
+
+def read_decision(text: str) -> str | None:
+    """The command a typed decision stands for (`/approve 12 reason`), or None."""
+    m = _DECISION.match(normalize(text))
+    if not m:
+        return None
+    command = _DECISION_WORDS[m.group(1).lower()]
+    return f"/{command} {m.group(2) or m.group(3)} {m.group(4).strip()}".strip()
+
+
+def is_bare_decision(text: str) -> bool:
+    """「承認します」 with no request number: it gets a hint, never an approval."""
+    return bool(_BARE_DECISION.match(normalize(text)))
+
+
 class ApprovalHandler:
     kind = "approval"
 

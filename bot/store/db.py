@@ -205,8 +205,52 @@ def _v5(db: sqlite_utils.Database) -> None:
     db.table("slack_identities").create_index(["employee_id"])
 
 
+def _v6(db: sqlite_utils.Database) -> None:
+    # Chatwork never resends a webhook: each event is kept before it is answered, and worked off from here.
+    db.table("chatwork_inbox").create(
+        {"message_id": str, "event": str, "received_at": str, "done_at": str, "error": str}, pk="message_id"
+    )
+    # Everything the bot sends to Chatwork, in order per target, until Chatwork has accepted it.
+    db.table("chatwork_outbox").create(
+        {
+            "id": int,
+            "target": str,  # a room id, or "dm:<account id>" resolved to the direct chat when sent
+            "kind": str,  # message | task | task_done
+            "payload": str,
+            "created_at": str,
+            "attempts": int,
+            "next_attempt": float,  # Unix time: a failed send waits before it is tried again
+            "sent_at": str,
+            "failed_at": str,  # refused for good (4xx): kept for the record, never retried
+            "error": str,
+            "result": str,
+        },
+        pk="id",
+        defaults={"attempts": 0, "next_attempt": 0.0},
+    )
+    db.table("chatwork_outbox").create_index(["sent_at", "failed_at", "target"])
+    # Approval tasks given on Chatwork, so they are closed when the step is decided anywhere.
+    db.table("chatwork_tasks").create(
+        {
+            "id": int,
+            "request_id": int,
+            "seq": int,
+            "account_id": str,
+            "target": str,
+            "room_id": str,
+            "task_id": str,
+            "created_at": str,
+            "closing": int,
+            "done_at": str,
+        },
+        pk="id",
+        defaults={"closing": 0},
+    )
+    db.table("chatwork_tasks").create_index(["request_id"])
+
+
 # Append only: a released migration is never edited, a new one is added after it.
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6]
 
 
 class Store:

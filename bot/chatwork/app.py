@@ -1,0 +1,303 @@
+"""Chatwork front door: a signed webhook in, the router in the middle, the outbox out.
+
+The webhook answers 200 with a tiny body whatever happens: Chatwork never resends a delivery
+and switches a webhook off after too many errors. So the event is first kept in the store,
+then worked off the request; a crash before it is done is picked up again at start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import re
+import secrets
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.app import App as Backoffice
+from bot.cards import notification_reply
+from bot.chatwork import markup, queue
+from bot.chatwork.client import DEFAULT_API_URL, ChatworkClient, ChatworkError, RateLimiter
+from bot.chatwork.outbox import Outbox
+from bot.chatwork.signature import verify
+from bot.i18n import t
+from bot.models import Employee, Reply, Status
+from bot.store import records
+from handlers.base import Inbound
+
+log = logging.getLogger(__name__)
+
+EVENTS = ("mention_to_me", "message_created")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_TOKYO = ZoneInfo("Asia/Tokyo")
+_UNSAFE_NAME = re.compile(r"[^\w.\-]")
+TASK_DUE_WORKING_DAYS = 3
+
+
+def guess_locale(text: str) -> str | None:
+    """Chatwork tells us no one's language: kana or kanji means Japanese, other letters English."""
+    if _JAPANESE.search(text):
+        return "ja"
+    return "en" if re.search(r"[A-Za-z]{2,}", text) else None
+
+
+class ChatworkFrontDoor:
+    def __init__(
+        self,
+        backoffice: Backoffice,
+        api_token: str,
+        webhook_token: str | None,
+        api_url: str = DEFAULT_API_URL,
+        approvals_room: str | None = None,
+        limiter: RateLimiter | None = None,
+        slack_people: bool = False,
+        work_workers: int = 8,
+        poll_seconds: float = 15.0,
+    ) -> None:
+        self.backoffice = backoffice
+        self.services = backoffice.services
+        self.webhook_token = webhook_token
+        self.approvals_room = approvals_room
+        # With Slack running too, people who have a Slack id are told there; Chatwork serves the rest.
+        self.slack_people = slack_people
+        self.client = ChatworkClient(api_token, api_url, limiter, max_file_bytes=self.services.max_attachment_mb << 20)
+        self.outbox = Outbox(self.services.store, self.client, self.services.now_iso, fallback_room=approvals_room)
+        self.work = ThreadPoolExecutor(max_workers=work_workers, thread_name_prefix="chatwork-work")
+        # Notifications made elsewhere (Slack, the console, a scheduled job) are picked up this often.
+        self.poll_seconds = poll_seconds
+        self.account: dict[str, Any] | None = None
+        self._background: set[asyncio.Task[Any]] = set()
+        self._intake = ThreadPoolExecutor(max_workers=4, thread_name_prefix="chatwork-intake")
+        self._delivering = threading.Lock()  # two passes at once would queue one notification twice
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Learn who the bot is, start the outbox, and finish any event a stop left half done."""
+        try:
+            await self.bot_account()
+        except ChatworkError as exc:
+            log.warning("chatwork /me failed at start (%s); will ask again on the first message", exc)
+        self._spawn(self.outbox.run())
+        self._spawn(self._poll())
+        for message_id, payload in queue.unfinished_events(self.services.store):
+            self._spawn(self.process(message_id, payload))
+
+    async def _poll(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                await loop.run_in_executor(self.work, self.deliver)
+            except Exception:
+                log.exception("chatwork delivery pass failed")
+            await asyncio.sleep(self.poll_seconds)
+
+    async def stop(self) -> None:
+        for task in list(self._background):
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
+        self.work.shutdown(wait=True)
+        self._intake.shutdown(wait=True)
+        await self.client.close()
+
+    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        return task
+
+    async def bot_account(self) -> dict[str, Any]:
+        if self.account is None:
+            self.account = await self.client.me()
+        return self.account
+
+    # -- the webhook ---------------------------------------------------------------------------
+
+    async def webhook(self, body: bytes, header_signature: str | None, query_signature: str | None) -> str:
+        """Check, keep and schedule one delivery; the text returned is the whole (tiny) answer."""
+        if not self.webhook_token or not verify(self.webhook_token, body, header_signature, query_signature):
+            log.warning("chatwork webhook with a missing or wrong signature ignored")
+            return "ignored"
+        try:
+            payload = json.loads(body)
+            message_id = str(payload["webhook_event"]["message_id"])
+        except (ValueError, KeyError, TypeError):
+            log.warning("chatwork webhook body is not an event: %r", body[:200])
+            return "ignored"
+        if payload.get("webhook_event_type") not in EVENTS:
+            return "ignored"
+        # The store's lock may be held by work in progress: waiting for it must not stall the event loop.
+        loop = asyncio.get_running_loop()
+        kept = await loop.run_in_executor(
+            self._intake, queue.keep_event, self.services.store, message_id, payload, self.services.now_iso()
+        )
+        if not kept:
+            return "duplicate"
+        self._spawn(self.process(message_id, payload))
+        return "ok"
+
+    async def process(self, message_id: str, payload: dict[str, Any]) -> None:
+        event = payload.get("webhook_event") or {}
+        try:
+            await self._process(event)
+            queue.event_done(self.services.store, message_id, self.services.now_iso())
+        except Exception:
+            ref = secrets.token_hex(4)
+            log.exception("chatwork event %s failed (ref %s)", message_id, ref)
+            queue.event_done(self.services.store, message_id, self.services.now_iso(), error=ref)
+            self._tell_failure(event, ref)
+        self.outbox.wake()
+
+    async def _process(self, event: dict[str, Any]) -> None:
+        me = await self.bot_account()
+        bot_id = str(me["account_id"])
+        sender = str(event.get("from_account_id") or event.get("account_id") or "")
+        if not sender or sender == bot_id:
+            return  # our own posts come back as events: answering them would loop
+        parsed = markup.parse(str(event.get("body") or ""), names=[str(me.get("name") or "")])
+        if not parsed.addressed_to(bot_id):
+            return  # only a mention of the bot or a reply to it may act; [toall] is not a request
+        room, message_id = str(event["room_id"]), str(event["message_id"])
+        person = self.services.directory.find(sender)
+        if person is None or not person.active:
+            await self._unknown(sender, room, message_id, parsed.text)
+            return
+        locale = person.locale or guess_locale(parsed.text) or self.services.default_locale
+        files = await self._download(room, parsed.file_ids)
+        inbound = Inbound(person, parsed.text, platform="chatwork", locale=locale, attachments=tuple(files))
+        loop = asyncio.get_running_loop()
+        replies = await loop.run_in_executor(self.work, self.backoffice.router.handle, inbound)
+        header = markup.reply_header(sender, room, message_id, person.name(locale), locale)
+        with self.services.store.tx():
+            for reply in replies:
+                if reply.to in (None, person.id):
+                    self._enqueue_message(room, header + markup.render(reply))
+        await loop.run_in_executor(self.work, self.deliver)
+
+    async def _download(self, room: str, file_ids: tuple[str, ...]) -> list[str]:
+        folder = self.services.attachments_dir / "incoming"
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for file_id in file_ids[:5]:
+            try:
+                name, data = await self.client.download(room, file_id)
+            except ChatworkError as exc:
+                log.warning("chatwork file %s could not be fetched: %s", file_id, exc)
+                continue
+            safe = _UNSAFE_NAME.sub("_", name)[:80]
+            target = folder / f"cw{file_id}-{safe}"
+            target.write_bytes(data)
+            paths.append(str(target))
+        return paths
+
+    async def _unknown(self, account_id: str, room: str, message_id: str, text: str) -> None:
+        locale = guess_locale(text) or self.services.default_locale
+        who = f"ID {account_id}"
+        header = markup.reply_header(account_id, room, message_id, "", locale)
+        with self.services.store.tx():
+            self._enqueue_message(room, header + markup.defuse(t("err.unknown_user", locale, who=who)))
+            # Admins hear of each unknown account once, not on every message.
+            if self.services.store.claim_delivery(f"chatwork-unknown:{account_id}", self.services.now_iso()):
+                for admin in self.services.directory.holders("admin"):
+                    note = t("chatwork.unknown_admin", self.services.locale_of(admin), who=account_id)
+                    self._notify_directly(admin, Reply(self.services.locale_of(admin), note))
+
+    def _tell_failure(self, event: dict[str, Any], ref: str) -> None:
+        try:
+            sender, room = str(event.get("from_account_id") or event.get("account_id")), str(event["room_id"])
+            locale = guess_locale(str(event.get("body") or "")) or self.services.default_locale
+            header = markup.reply_header(sender, room, str(event["message_id"]), "", locale)
+            with self.services.store.tx():
+                self._enqueue_message(room, header + t("err.internal", locale, ref=ref))
+        except Exception:
+            log.exception("could not tell the sender about failure %s", ref)
+
+    # -- out -----------------------------------------------------------------------------------
+
+    def _enqueue_message(self, target: str, body: str, name: str = "") -> None:
+        for piece in markup.split(body):
+            queue.enqueue(
+                self.services.store, target, "message", {"body": piece, "name": name}, self.services.now_iso()
+            )
+
+    def _on_chatwork(self, person: Employee) -> bool:
+        return bool(person.chatwork_account_id and person.active and not (self.slack_people and person.slack_user_id))
+
+    def _notify_directly(self, person: Employee, reply: Reply) -> None:
+        if person.chatwork_account_id:
+            self._enqueue_message(f"dm:{person.chatwork_account_id}", markup.render(reply), person.name("ja"))
+
+    def deliver(self) -> int:
+        """Queue waiting notifications for people on Chatwork, give approvers a task, close finished tasks."""
+        with self._delivering:
+            return self._deliver()
+
+    def _deliver(self) -> int:
+        services = self.services
+        people = {e.id: e for e in services.directory if self._on_chatwork(e)}
+        queued = 0
+        for row in records.undelivered_for(services.store, list(people)):
+            person = people[row["recipient_id"]]
+            reply = notification_reply(row["event"], row["request_id"], row["data"], services, person)
+            account = str(person.chatwork_account_id)
+            target = f"dm:{account}"
+            if row["event"] == "approval_needed" and self.approvals_room:
+                target = self.approvals_room
+            with services.store.tx():
+                body = markup.render(reply)
+                if target == self.approvals_room:
+                    body = markup.mention(account, person.name(reply.locale)) + "\n" + body
+                self._enqueue_message(target, body, person.name(reply.locale))
+                if row["event"] == "approval_needed" and row["request_id"]:
+                    self._give_task(person, row["request_id"], int(row["data"].get("seq") or 0), target, reply)
+                records.mark_delivered(services.store, [row["id"]], services.now_iso())
+            queued += 1
+        self.close_finished_tasks()
+        self.outbox.wake()
+        return queued
+
+    def _give_task(self, person: Employee, request_id: int, seq: int, target: str, reply: Reply) -> None:
+        services = self.services
+        req = records.get_request(services.store, request_id)
+        if req is None:
+            return
+        locale = reply.locale
+        title = reply.card.title if reply.card else f"#{request_id}"
+        body = t("chatwork.task", locale, id=request_id, who=services.name(req.requester_id, locale), title=title)
+        due = services.rules.calendar.nth_working_day_after(services.today(), TASK_DUE_WORKING_DAYS)
+        limit = int(dt.datetime.combine(due, dt.time(18, 0), _TOKYO).timestamp())
+        account = str(person.chatwork_account_id)
+        row = queue.add_task(services.store, request_id, seq, account, target, services.now_iso())
+        queue.enqueue(
+            services.store, target, "task",
+            {"body": markup.defuse(body), "to_ids": [account], "limit": limit, "task_row": row},
+            services.now_iso(),
+        )  # fmt: skip
+
+    def close_finished_tasks(self) -> int:
+        """A task is done once its step is decided, by anyone, anywhere (Slack, console, Chatwork)."""
+        services = self.services
+        closed = 0
+        for task in queue.open_tasks(services.store):
+            req = records.get_request(services.store, task["request_id"])
+            step = None
+            if req is not None and req.status in (Status.PENDING, Status.ESCALATED):
+                step = services.workflow.current_step(req)
+            approver = services.directory.get(step.approver_id) if step and step.approver_id else None
+            still_open = (
+                step is not None
+                and step.seq == task["seq"]
+                and approver is not None
+                and str(approver.chatwork_account_id) == task["account_id"]
+            )
+            if still_open:
+                continue
+            with services.store.tx():
+                queue.closing(services.store, task["id"])
+                queue.enqueue(services.store, task["target"], "task_done", {"task_row": task["id"]}, services.now_iso())
+            closed += 1
+        return closed

@@ -1,0 +1,229 @@
+"""Chatwork end to end: the real ASGI server on loopback, signed webhooks as Chatwork sends them, and the
+real httpx client talking to a fake Chatwork API (respx)."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from bot.app import App, build_app
+from bot.chatwork.app import ChatworkFrontDoor
+from bot.chatwork.signature import sign
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.server import build_server
+from bot.store import records
+from tests.fake_chatwork import BOT_ID, FakeChatwork
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = base64.b64encode(b"chatwork-webhook-token-for-tests").decode()
+WATANABE, ITO, CLARK, YAMADA = "1000007", "1000006", "1000008", "1000001"
+DIRECT = {ITO: "500006", WATANABE: "500007", CLARK: "500008", YAMADA: "500001"}
+GROUP = "300"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class CwEnv:
+    def __init__(self, tmp_path: Path) -> None:
+        self.fake = FakeChatwork(time.time, contacts=DIRECT).__enter__()
+        settings = Settings(db=tmp_path / "bot.db", knowledge_dir=ROOT / "knowledge", attachments_dir=tmp_path / "f")
+        self.app: App = build_app(settings, FixedClock("2026-11-24T10:00"))
+        self.chatwork = ChatworkFrontDoor(self.app, "cw-token", TOKEN, poll_seconds=0.2)
+        self.port = free_port()
+        self.server = uvicorn.Server(uvicorn.Config(
+            build_server(self.app, None, self.chatwork), host="127.0.0.1", port=self.port, log_level="warning"
+        ))  # fmt: skip
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.01)
+        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)
+        self._ids = itertools.count(1_900_000_000_000_000_001)
+
+    def close(self) -> None:
+        self.http.close()
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.app.close()
+        self.fake.__exit__(None, None, None)
+
+    def post(self, body: bytes, signature: str | None, query: str | None = None) -> httpx.Response:
+        headers = {"content-type": "application/json", "user-agent": "ChatWork-Webhook/1.0.0"}
+        if signature is not None:
+            headers["x-chatworkwebhooksignature"] = signature
+        params = {"chatwork_webhook_signature": query} if query else None
+        return self.http.post("/chatwork/webhook", content=body, headers=headers, params=params)
+
+    def say(self, sender: str, body: str, room: str = GROUP, message_id: str | None = None,
+            kind: str = "mention_to_me") -> tuple[httpx.Response, str]:  # fmt: skip
+        """A message as Chatwork delivers it; returns the answer and the message id."""
+        message_id = message_id or str(next(self._ids))
+        event: dict[str, Any] = {"room_id": int(room), "message_id": message_id, "body": body,
+                                 "send_time": 1795500000, "update_time": 0}  # fmt: skip
+        if kind == "mention_to_me":
+            event |= {"from_account_id": int(sender), "to_account_id": int(BOT_ID)}
+        else:
+            event["account_id"] = int(sender)
+        payload = {"webhook_setting_id": "12", "webhook_event_type": kind, "webhook_event_time": 1795500001,
+                   "webhook_event": event}  # fmt: skip
+        body_bytes = json.dumps(payload, ensure_ascii=False).encode()
+        return self.post(body_bytes, sign(TOKEN, body_bytes)), message_id
+
+    def wait(self, check: Any, timeout: float = 10.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if found := check():
+                return found
+            time.sleep(0.02)
+        raise AssertionError(f"not seen in time; messages: {self.fake.messages}")
+
+    def wait_room(self, room: str, count: int = 1) -> list[str]:
+        return list(self.wait(lambda: (m := self.fake.in_room(room)) and len(m) >= count and m))
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Iterator[CwEnv]:
+    e = CwEnv(tmp_path)
+    yield e
+    e.close()
+
+
+def test_health_check_names_chatwork(env: CwEnv) -> None:
+    assert env.http.get("/healthz").json()["chatwork"] is True
+
+
+def test_an_expense_is_approved_by_reply_the_task_is_closed_and_the_requester_told(env: CwEnv) -> None:
+    answer, asked = env.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\n昨日の打ち合わせのお弁当 2,400円")
+    assert answer.status_code == 200 and answer.text == "ok"
+    (reply,) = env.wait_room(GROUP)
+    assert reply.startswith(f"[rp aid={WATANABE} to={GROUP}-{asked}] 渡辺 翔太さん\n")
+    assert "#1 を申請しました。伊藤 大輔さんの承認待ちです。" in reply
+    # The approver gets the card in the direct chat with the bot, and a task with a deadline.
+    card = env.wait_room(DIRECT[ITO])[0]
+    assert "[info][title]" in card and "承認 #1 / 却下 #1 理由 / 差戻し #1 理由" in card
+    task = env.wait(lambda: env.fake.tasks)[0]
+    assert task["room"] == DIRECT[ITO] and task["to_ids"] == ITO and task["limit_type"] == "date"
+    assert time.gmtime(int(task["limit"]))[:3] == (2026, 11, 27)  # three working days after 2026-11-24
+    assert env.fake.task_status[task["id"]] == "open"
+
+    card_id = next(m["id"] for m in env.fake.messages if m["room"] == DIRECT[ITO])
+    env.say(ITO, f"[rp aid={BOT_ID} to={DIRECT[ITO]}-{card_id}] 経費ボットさん\n承認 #1", room=DIRECT[ITO])
+    env.wait(lambda: env.fake.task_status[task["id"]] == "done")
+    req = records.get_request(env.app.store, 1)
+    assert req is not None and req.status.value == "approved" and req.decided_by == "e006"
+    told = env.wait_room(DIRECT[WATANABE])
+    assert any("#1" in m and "承認" in m for m in told)
+    confirmed = env.wait_room(DIRECT[ITO], 2)[1]
+    assert confirmed.startswith(f"[rp aid={ITO} to={DIRECT[ITO]}-")
+
+
+def test_a_non_approvers_approval_is_refused_and_nothing_changes(env: CwEnv) -> None:
+    env.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\n昨日の打ち合わせのお弁当 2,400円")
+    env.wait_room(DIRECT[ITO])
+    env.say(CLARK, f"[To:{BOT_ID}]approve #1", room="301")
+    (refused,) = env.wait_room("301")
+    assert "You are not the approver of #1 (it waits for Daisuke Ito)." in refused
+    req = records.get_request(env.app.store, 1)
+    assert req is not None and req.status.value == "pending"
+
+
+def test_a_plain_approval_without_a_number_gets_a_hint_never_an_approval(env: CwEnv) -> None:
+    env.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\n昨日の打ち合わせのお弁当 2,400円")
+    env.wait_room(DIRECT[ITO])
+    env.say(ITO, f"[To:{BOT_ID}] 経費ボットさん\n承認します", room=DIRECT[ITO])
+    hint = env.wait_room(DIRECT[ITO], 2)[1]
+    assert "番号を付けてください" in hint and "承認 #12" in hint
+    req = records.get_request(env.app.store, 1)
+    assert req is not None and req.status.value == "pending"
+
+
+def test_an_approval_in_a_message_not_addressed_to_the_bot_does_nothing(env: CwEnv) -> None:
+    env.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\n昨日の打ち合わせのお弁当 2,400円")
+    env.wait_room(DIRECT[ITO])
+    env.say(ITO, "[toall]\n承認 #1", room=GROUP, kind="message_created")
+    time.sleep(0.4)
+    req = records.get_request(env.app.store, 1)
+    assert req is not None and req.status.value == "pending"
+
+
+def test_a_duplicate_delivery_is_handled_once_and_the_bots_own_message_ignored(env: CwEnv) -> None:
+    body = f"[To:{BOT_ID}] 経費ボットさん\n12月1日 有給"
+    first, message_id = env.say(WATANABE, body)
+    again, _ = env.say(WATANABE, body, message_id=message_id)
+    assert (first.text, again.text) == ("ok", "duplicate")
+    env.say(BOT_ID, f"[To:{BOT_ID}] 経費ボットさん\n12月2日 有給", kind="message_created")
+    env.wait_room(GROUP)
+    time.sleep(0.4)
+    assert len(env.fake.in_room(GROUP)) == 1
+    assert len(records.list_requests(env.app.store)) == 1
+
+
+def test_missing_and_forged_signatures_are_answered_200_and_leave_no_trace(env: CwEnv) -> None:
+    body = json.dumps({"webhook_event_type": "mention_to_me", "webhook_event": {
+        "from_account_id": int(WATANABE), "room_id": 300, "message_id": "1", "body": f"[To:{BOT_ID}] 12月1日 有給"}}
+    ).encode()  # fmt: skip
+    forged = base64.b64encode(b"x" * 32).decode()
+    for resp in (env.post(body, None), env.post(body, forged), env.post(body, None, query=forged)):
+        assert resp.status_code == 200 and len(resp.content) < 2048 and resp.text == "ignored"
+    assert env.post(b"not json", sign(TOKEN, b"not json")).text == "ignored"
+    time.sleep(0.3)
+    assert env.app.store.query("SELECT count(*) AS n FROM chatwork_inbox")[0]["n"] == 0
+    assert records.list_requests(env.app.store) == []
+    assert [c for c, _ in env.fake.calls if c != "me"] == []
+    # The copy of the signature in the query string is accepted when there is no header.
+    good = env.post(body, None, query=sign(TOKEN, body))
+    assert good.text == "ok"
+
+
+def test_an_unknown_account_gets_a_polite_answer_and_admins_are_told_once(env: CwEnv) -> None:
+    env.say("4242", f"[To:{BOT_ID}] 経費ボットさん\n昨日のタクシー 3200円")
+    env.say("4242", f"[To:{BOT_ID}] 経費ボットさん\n残日数は?")
+    answers = env.wait_room(GROUP, 2)
+    assert all("社員名簿に登録されていません" in a for a in answers)
+    admin = env.wait_room(DIRECT[YAMADA])
+    time.sleep(0.3)
+    assert len(env.fake.in_room(DIRECT[YAMADA])) == 1 and "4242" in admin[0]
+
+
+def test_english_is_answered_in_english(env: CwEnv) -> None:
+    env.say(CLARK, f"[To:{BOT_ID}] Expense Bot\nHow many PTO days do I have left?")
+    (answer,) = env.wait_room(GROUP)
+    assert (
+        answer.startswith(f"[rp aid={CLARK} to={GROUP}-")
+        and "\n[info][title]Annual leave balance on 2026-11-24" in answer
+    )
+
+
+def test_a_receipt_shared_with_the_message_is_fetched_and_attached(env: CwEnv) -> None:
+    env.fake.files["55501"] = ("receipt.pdf", b"%PDF-1.4 receipt")
+    body = (f"[To:{BOT_ID}] 経費ボットさん\n昨日の客先タクシー代 3,200円\n[info][title][dtext:file_uploaded][/title]"
+            "[download:55501]receipt.pdf (1 KB)[/download][/info]")  # fmt: skip
+    env.say(WATANABE, body)
+    env.wait_room(GROUP)
+    (attachment,) = env.wait(lambda: env.app.store.query("SELECT * FROM attachments"))
+    assert attachment["request_id"] == 1 and Path(attachment["path"]).read_bytes() == b"%PDF-1.4 receipt"
+
+
+def test_a_decision_made_elsewhere_closes_the_task(env: CwEnv) -> None:
+    env.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\n昨日の打ち合わせのお弁当 2,400円")
+    task = env.wait(lambda: env.fake.tasks)[0]
+    ito = env.app.services.directory.get("e006")
+    assert ito is not None
+    assert env.app.services.workflow.act(1, ito, "approve", None).ok  # e.g. on Slack, or in the console
+    env.wait(lambda: env.fake.task_status[task["id"]] == "done")
