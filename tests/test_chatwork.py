@@ -227,3 +227,38 @@ def test_a_decision_made_elsewhere_closes_the_task(env: CwEnv) -> None:
     assert ito is not None
     assert env.app.services.workflow.act(1, ito, "approve", None).ok  # e.g. on Slack, or in the console
     env.wait(lambda: env.fake.task_status[task["id"]] == "done")
+
+
+def test_a_message_kept_before_a_crash_is_worked_off_at_the_next_start(tmp_path: Path) -> None:
+    from bot.chatwork import queue
+    from bot.store.db import Store
+
+    event = {"webhook_setting_id": "12", "webhook_event_type": "mention_to_me", "webhook_event_time": 1795500001,
+             "webhook_event": {"from_account_id": int(WATANABE), "to_account_id": int(BOT_ID), "room_id": 300,
+                               "message_id": "1950000000000000001", "send_time": 1795500000, "update_time": 0,
+                               "body": f"[To:{BOT_ID}] 経費ボットさん\n12月1日 有給"}}  # fmt: skip
+    store = Store(tmp_path / "bot.db")
+    assert queue.keep_event(store, "1950000000000000001", event, "2026-11-24T09:59:00")  # then the process died
+    store.close()
+    env = CwEnv(tmp_path)
+    try:
+        (answer,) = env.wait_room(GROUP)
+        assert "#1 は自動承認されました。" in answer
+        assert env.app.store.query("SELECT done_at FROM chatwork_inbox")[0]["done_at"]
+    finally:
+        env.close()
+
+
+def test_a_failure_while_working_is_told_to_the_sender_with_a_reference(
+    env: CwEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(env.chatwork, "deliver", broken)
+    answer, _ = env.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\n12月1日 有給")
+    assert answer.text == "ok"
+    told = env.wait_room(GROUP, 2)
+    assert "申し訳ありません" in told[-1] and "参照:" in told[-1]
+    (row,) = env.app.store.query("SELECT error FROM chatwork_inbox")
+    assert row["error"]
