@@ -12,11 +12,14 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.rules.schema import (
+    CHECK_MODELS,
     RULE_FILES,
     CalendarPolicy,
+    ContractPolicy,
     ExpensePolicy,
     LeavePolicy,
     RoutingPolicy,
+    StampDutyTable,
 )
 from bot.workcalendar import WorkCalendar
 
@@ -37,6 +40,8 @@ class RuleSet:
     routing: RoutingPolicy
     version: str  # content hash of the rule files: recorded on every decision
     calendar: WorkCalendar
+    contracts: ContractPolicy
+    stamp_duty: StampDutyTable
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:
@@ -67,13 +72,33 @@ def _model_fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return []
 
 
+def _untag(loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], type[BaseModel] | None, tuple[Any, ...]]:
+    """Pydantic puts the tag of a tagged union in the location (checklist.payment.payment_days.max_days),
+    though nobody wrote it: drop it, and say which item model the rest of the location is in."""
+    for i in range(2, len(loc)):
+        if loc[i - 2] == "checklist" and loc[i] in CHECK_MODELS:
+            return loc[:i] + loc[i + 1 :], CHECK_MODELS[loc[i]], loc[i + 1 :]
+    return loc, None, loc
+
+
 def describe_validation_error(label: str, model: type[BaseModel], err: ValidationError) -> list[str]:
     problems = []
     for e in err.errors():
-        loc = tuple(e["loc"])
+        loc, item_model, inner = _untag(tuple(e["loc"]))
         key = _dotted(loc)
-        if e["type"] == "extra_forbidden":
-            allowed = _model_fields_at(model, loc[:-1])
+        if e["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            ctx = e.get("ctx") or {}
+            field = str(ctx.get("discriminator", "check")).strip("'")
+            key = _dotted((*loc, field))
+            if e["type"] == "union_tag_not_found":
+                problems.append(f"{label}: key '{key}' is missing")
+                continue
+            tags = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
+            near = difflib.get_close_matches(str(ctx.get("tag")), tags, n=1)
+            hint = f" (did you mean '{near[0]}'?)" if near else ""
+            problems.append(f"{label}: key '{key}': '{ctx.get('tag')}' is not one of {', '.join(tags)}{hint}")
+        elif e["type"] == "extra_forbidden":
+            allowed = _model_fields_at(item_model, inner[:-1]) if item_model else _model_fields_at(model, loc[:-1])
             near = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
             hint = f" (did you mean '{near[0]}'?)" if near else ""
             problems.append(f"{label}: unknown key '{key}'{hint}")
@@ -137,6 +162,7 @@ def load_rules(knowledge_dir: str | Path) -> RuleSet:
             parsed[name] = model.model_validate(data)
         except ValidationError as exc:
             problems.extend(describe_validation_error(label, model, exc))
+    problems.extend(_cross_file_problems(rules_dir, parsed))
     if problems:
         raise RuleError(problems)
     cal_policy = parsed["calendar.yaml"]
@@ -154,4 +180,38 @@ def load_rules(knowledge_dir: str | Path) -> RuleSet:
         routing=parsed["routing.yaml"],  # type: ignore[arg-type]
         version=digest.hexdigest()[:12],
         calendar=calendar,
+        contracts=parsed["contracts.yaml"],  # type: ignore[arg-type]
+        stamp_duty=parsed["stamp_duty.yaml"],  # type: ignore[arg-type]
     )
+
+
+def _cross_file_problems(rules_dir: Path, parsed: dict[str, BaseModel]) -> list[str]:
+    """Keys in one file that must name something in another: checked once both files are valid."""
+    contracts, stamp = parsed.get("contracts.yaml"), parsed.get("stamp_duty.yaml")
+    if not isinstance(contracts, ContractPolicy) or not isinstance(stamp, StampDutyTable):
+        return []
+    label = str(rules_dir / "contracts.yaml")
+    subjects = {r.subject: r.stamp_class for r in stamp.reduced}
+    problems = []
+    for name, ctype in contracts.contract_types.items():
+        key = f"contract_types.{name}.stamp_subject"
+        if ctype.stamp_subject is None:
+            continue
+        if ctype.stamp_subject not in subjects:
+            known = ", ".join(sorted(subjects)) or "none"
+            problems.append(
+                f"{label}: key '{key}': '{ctype.stamp_subject}' is not a subject of stamp_duty.yaml reduced ({known})"
+            )
+        elif subjects[ctype.stamp_subject] != ctype.stamp_class:
+            problems.append(
+                f"{label}: key '{key}': '{ctype.stamp_subject}' is reduced for class "
+                f"{subjects[ctype.stamp_subject]} in stamp_duty.yaml, but this type is {ctype.stamp_class}"
+            )
+    for klass in ("no1", "no2", "no7"):
+        uses = [n for n, c in contracts.contract_types.items() if c.stamp_class == klass]
+        if uses and klass not in stamp.classes:
+            problems.append(
+                f"{rules_dir / 'stamp_duty.yaml'}: key 'classes.{klass}' is missing "
+                f"(contracts.yaml contract_types {', '.join(uses)} use it)"
+            )
+    return problems
