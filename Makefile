@@ -42,6 +42,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_understand.py
 	$(BIN)/python bench/bench_slack_ack.py
 	$(BIN)/python bench/bench_chatwork_webhook.py
+	$(BIN)/python bench/bench_retrieval.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info

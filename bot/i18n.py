@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from bot.knowledge.texts import TEXTS as KNOWLEDGE_TEXTS
 from bot.models import Finding, Severity
 
 CATALOG: dict[str, dict[str, str]] = {
@@ -573,3 +574,4 @@ UI: dict[str, dict[str, str]] = {
     },
 }
 CATALOG.update(UI)
+CATALOG.update(KNOWLEDGE_TEXTS)  # policy answers keep their texts beside the search, merged here
