@@ -43,6 +43,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_slack_ack.py
 	$(BIN)/python bench/bench_chatwork_webhook.py
 	$(BIN)/python bench/bench_retrieval.py
+	$(BIN)/python bench/bench_contract.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info
