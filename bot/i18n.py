@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from bot.contracts.texts import TEXTS as CONTRACT_TEXTS
 from bot.knowledge.texts import TEXTS as KNOWLEDGE_TEXTS
 from bot.models import Finding, Severity
 
@@ -247,9 +248,9 @@ def finding(rule_id: str, severity: Severity, key: str, data: dict[str, Any] | N
     return Finding(rule_id, severity, t(key, "ja", **ja), t(key, "en", **en), data or {})
 
 
-def both(key: str) -> dict[str, str]:
+def both(key: str, **data: Any) -> dict[str, str]:
     """A catalog entry as a {"ja","en"} pair, to pass into `finding(...)` as a shown value."""
-    return {"ja": t(key, "ja"), "en": t(key, "en")}
+    return {"ja": t(key, "ja", **data), "en": t(key, "en", **data)}
 
 
 UI: dict[str, dict[str, str]] = {
@@ -573,5 +574,17 @@ UI: dict[str, dict[str, str]] = {
         "en": "Commands\n  /expense AMOUNT CATEGORY DATE DESCRIPTION …   expense claim (/expense alone shows the form)\n  /leave [TYPE] START [END] [am|pm|Nh]   leave request\n  /attach ID FILE   attach a receipt\n  /confirm ID   take the missing days as unpaid leave\n  /approve ID [comment]   approve\n  /reject ID REASON   reject\n  /changes ID REASON   request changes\n  /cancel ID   cancel your request\n  /override ID REASON   let a late claim through (finance)\n  /show ID   details of a request\n  /mine   your requests   /pending   waiting for you   /balance [DATE]   leave balance\n  /switch WHO   act as someone else (console only)   /quit   leave",
     },
 }
-CATALOG.update(UI)
-CATALOG.update(KNOWLEDGE_TEXTS)  # policy answers keep their texts beside the search, merged here
+
+
+def _merge(texts: dict[str, dict[str, str]]) -> None:
+    """Add a table of texts to the one catalogue; a key defined twice would silently change a message."""
+    clash = sorted(CATALOG.keys() & texts.keys())
+    if clash:
+        raise RuntimeError(f"text keys defined twice: {', '.join(clash)}")
+    CATALOG.update(texts)
+
+
+_merge(UI)
+# Contract checks and policy answers keep their texts beside their code; one catalogue answers for all.
+_merge(CONTRACT_TEXTS)
+_merge(KNOWLEDGE_TEXTS)

@@ -7,22 +7,48 @@ and report. Channel-neutral: no chat platform, no network.
     card = report_card(report, locale)
 """
 
-from bot.contracts.documents import ContractText, DocumentError, detect_kind, from_pasted_text, read_document
-from bot.contracts.judge import (
-    JUDGEMENT_SCHEMA,
-    ChecklistEntry,
-    ItemJudge,
-    ItemJudgement,
-    find_quote,
-    item_messages,
-    parse_judgement,
-)
-from bot.contracts.model import Citation, ItemResult, ItemStatus
-from bot.contracts.render import report_card, report_fields, report_findings
-from bot.contracts.report import ContractReport, DeniedMatch, check_contract
-from bot.contracts.stamp import StampDuty, stamp_duty
-from bot.contracts.texts import TEXTS
-from bot.contracts.wording import Wording, WordingError, load_wording
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# PDF and Word readers load only when a contract is checked: bot.i18n imports this package's texts at every start.
+_HOME = {
+    "ContractText": "documents",
+    "DocumentError": "documents",
+    "detect_kind": "documents",
+    "from_pasted_text": "documents",
+    "read_document": "documents",
+    "JUDGEMENT_SCHEMA": "judge",
+    "ChecklistEntry": "judge",
+    "ItemJudge": "judge",
+    "ItemJudgement": "judge",
+    "find_quote": "judge",
+    "item_messages": "judge",
+    "parse_judgement": "judge",
+    "Citation": "model",
+    "ItemResult": "model",
+    "ItemStatus": "model",
+    "report_card": "render",
+    "report_fields": "render",
+    "report_findings": "render",
+    "ContractReport": "report",
+    "DeniedMatch": "report",
+    "check_contract": "report",
+    "StampDuty": "stamp",
+    "stamp_duty": "stamp",
+    "TEXTS": "texts",
+    "Wording": "wording",
+    "WordingError": "wording",
+    "load_wording": "wording",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module 'bot.contracts' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"bot.contracts.{_HOME[name]}"), name)
+
 
 __all__ = [
     "JUDGEMENT_SCHEMA",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from bot.contracts.text import Folded, is_wide, number
-from bot.contracts.texts import text
+from bot.i18n import t
 
 # Heading regexes. `rest` is whatever follows the number on the line: a title, the text, or nothing.
 _JA = re.compile(
@@ -86,7 +86,7 @@ class Clause:
         """How a report names this clause: its heading, or 前文 / Preamble."""
         if self.kind == "article":
             return self.heading
-        return text(f"contract.{self.kind}", locale)
+        return t(f"contract.{self.kind}", locale)
 
     def quote(self, start: int, end: int, locale: str, width: int = 160) -> str:
         """`第5条（支払条件）: …text…`: the heading, then the sentence around body[start:end], cut to `width`."""

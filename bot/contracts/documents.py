@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.contracts.texts import text
+from bot.i18n import t
 
 # Stable error codes (the handler and tests rely on them).
 TOO_LARGE = "too_large"
@@ -64,7 +64,7 @@ class DocumentError(Exception):
             key = "contract.err.image"
         elif self.code == UNSUPPORTED_TYPE and self.data.get("kind") in ("doc", "xls", "ppt"):
             key = "contract.err.legacy_office"
-        return text(key, locale, **{k: v for k, v in self.data.items() if isinstance(v, str | int | float)})
+        return t(key, locale, **{k: v for k, v in self.data.items() if isinstance(v, str | int | float)})
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from bot.contracts.clauses import Clause
 from bot.contracts.model import LEVEL_ORDER, Citation, ItemResult, ItemStatus, Message
 from bot.contracts.text import Folded
+from bot.i18n import t
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +179,4 @@ def run_judge(judge: ItemJudge, entry: ChecklistEntry, clauses: Sequence[Clause]
 
 
 def _status_word(status: ItemStatus, locale: str) -> str:
-    from bot.contracts.texts import text
-
-    return text(f"contract.status.{status.value}", locale)
+    return t(f"contract.status.{status.value}", locale)

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.contracts.clauses import Clause
-from bot.contracts.texts import text
+from bot.i18n import t
 
 
 class ItemStatus(StrEnum):
@@ -49,7 +49,7 @@ class Message:
 
     def text(self, locale: str) -> str:
         shown = {k: (v[locale] if isinstance(v, dict) else v) for k, v in self.data.items()}
-        return text(self.key, locale, **shown)
+        return t(self.key, locale, **shown)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.contracts.model import ItemResult, Message
 from bot.contracts.report import ContractReport
-from bot.contracts.texts import text
+from bot.i18n import t
 from bot.models import Card, Finding, Severity
 
 # A red flag does not refuse the request (legal decides), so it is a warning to the workflow;
@@ -17,16 +17,16 @@ SEVERITY_FOR_LEVEL = {"ok": Severity.INFO, "warning": Severity.WARNING, "red_fla
 
 
 def _item_message(item: ItemResult, locale: str) -> str:
-    status = text(f"contract.status.{item.status.value}", locale)
+    status = t(f"contract.status.{item.status.value}", locale)
     if not item.applicable:
-        status = text("contract.not_applicable", locale)
+        status = t("contract.not_applicable", locale)
     lines = [
-        text("contract.finding.item", locale, status=status, title=item.title(locale), reason=item.explanation(locale))
+        t("contract.finding.item", locale, status=status, title=item.title(locale), reason=item.explanation(locale))
     ]
     if item.citation:
-        lines.append(text("contract.finding.quote", locale, quote=item.citation.text(locale)))
+        lines.append(t("contract.finding.quote", locale, quote=item.citation.text(locale)))
     if item.suggestion(locale):
-        lines.append(text("contract.finding.suggestion", locale, text=item.suggestion(locale)))
+        lines.append(t("contract.finding.suggestion", locale, text=item.suggestion(locale)))
     if item.ai_note:
         lines.append(item.ai_note.text(locale))
     return "\n".join(lines)
@@ -100,53 +100,51 @@ def report_findings(report: ContractReport, *, include_ok: bool = True) -> tuple
 
 def report_fields(report: ContractReport, locale: str) -> tuple[tuple[str, str], ...]:
     meta = report.meta
-    unknown = text("contract.value.unknown", locale)
+    unknown = t("contract.value.unknown", locale)
     fields: list[tuple[str, str]] = []
     if report.source and report.source.filename:
-        fields.append((text("contract.field.source", locale), report.source.filename))
-    type_name = report.type_names.get(locale) or text("contract.value.unknown_type", locale)
-    fields.append((text("contract.field.type", locale), type_name))
+        fields.append((t("contract.field.source", locale), report.source.filename))
+    type_name = report.type_names.get(locale) or t("contract.value.unknown_type", locale)
+    fields.append((t("contract.field.type", locale), type_name))
     if meta.parties:
-        shown = [text("contract.value.us", locale, name=p.name) if p.is_us else p.name for p in meta.parties]
-        fields.append((text("contract.field.parties", locale), " / ".join(shown)))
+        shown = [t("contract.value.us", locale, name=p.name) if p.is_us else p.name for p in meta.parties]
+        fields.append((t("contract.field.parties", locale), " / ".join(shown)))
     if meta.amount and report.amount_yen == meta.amount.yen and meta.amount.monthly:
-        amount = text("contract.value.monthly", locale, amount=_yen(meta.amount.yen))
+        amount = t("contract.value.monthly", locale, amount=_yen(meta.amount.yen))
     else:
         amount = _yen(report.amount_yen) if report.amount_yen is not None else unknown
-    fields.append((text("contract.field.amount", locale), amount))
+    fields.append((t("contract.field.amount", locale), amount))
     if meta.term_months:
         months = meta.term_months
         term = (
-            text("contract.value.years", locale, n=months // 12)
+            t("contract.value.years", locale, n=months // 12)
             if months % 12 == 0
-            else text("contract.value.months", locale, n=months)
+            else t("contract.value.months", locale, n=months)
         )
     else:
         term = unknown
-    fields.append((text("contract.field.term", locale), term))
+    fields.append((t("contract.field.term", locale), term))
     renews = report.auto_renewal
     fields.append(
-        (text("contract.field.renewal", locale), text("contract.value.yes" if renews else "contract.value.no", locale))
+        (t("contract.field.renewal", locale), t("contract.value.yes" if renews else "contract.value.no", locale))
     )
     if report.mutual is not None:
         word = "contract.value.mutual" if report.mutual else "contract.value.one_way"
-        fields.append((text("contract.field.mutual", locale), text(word, locale)))
-    fields.append((text("contract.field.stamp", locale), report.stamp.text(locale)))
+        fields.append((t("contract.field.mutual", locale), t(word, locale)))
+    fields.append((t("contract.field.stamp", locale), report.stamp.text(locale)))
     counts = {lvl: sum(1 for i in report.items if i.level == lvl) for lvl in ("red_flag", "warning", "ok")}
-    summary = text("contract.summary", locale, red=counts["red_flag"], warn=counts["warning"], ok=counts["ok"])
-    fields.append((text("contract.field.summary", locale), summary))
+    summary = t("contract.summary", locale, red=counts["red_flag"], warn=counts["warning"], ok=counts["ok"])
+    fields.append((t("contract.field.summary", locale), summary))
     return tuple(fields)
 
 
 def report_card(report: ContractReport, locale: str, *, request_id: int | None = None, include_ok: bool = True) -> Card:
     """A Card for `locale`; Finding messages carry both languages as every Finding does."""
-    name = (
-        report.meta.title or (report.source.filename if report.source else "") or text("contract.card.untitled", locale)
-    )
+    name = report.meta.title or (report.source.filename if report.source else "") or t("contract.card.untitled", locale)
     return Card(
-        title=text("contract.card.title", locale, name=name),
+        title=t("contract.card.title", locale, name=name),
         fields=report_fields(report, locale),
         findings=report_findings(report, include_ok=include_ok),
         request_id=request_id,
-        footer=text("footer.rules", locale, version=report.ruleset_version),
+        footer=t("footer.rules", locale, version=report.ruleset_version),
     )

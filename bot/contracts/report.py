@@ -18,8 +18,8 @@ from bot.contracts.judge import ChecklistEntry, ItemJudge, run_judge
 from bot.contracts.model import ItemResult, Message
 from bot.contracts.stamp import UNKNOWN, StampDuty, stamp_duty
 from bot.contracts.text import fold, word_pattern
-from bot.contracts.texts import both
 from bot.contracts.wording import Wording, default_wording
+from bot.i18n import both
 from bot.rules.loader import RuleSet
 from bot.rules.schema import ContractPolicy
 

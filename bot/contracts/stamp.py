@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.contracts.model import Message
-from bot.contracts.texts import both
+from bot.i18n import both
 from bot.rules.schema import StampBand, StampDutyTable
 
 DUE, EXEMPT, NOT_TAXABLE, ELECTRONIC, UNKNOWN = "due", "exempt", "not_taxable", "electronic", "unknown"

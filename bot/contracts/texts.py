@@ -1,12 +1,10 @@
 """Every user-facing string of the contract check, in Japanese and English.
 
-Same shape as `bot.i18n.CATALOG` (and meant to be merged into it): key → {"ja", "en"}, with the
-same `{blanks}` in both languages. `text()` looks here first, then in the main catalogue.
+Same shape as `bot.i18n.CATALOG`, which merges them: key → {"ja", "en"}, with the same `{blanks}`
+in both languages. Ask for them with `bot.i18n.t`.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 TEXTS: dict[str, dict[str, str]] = {
     # -- reading the file ---------------------------------------------------------------------------
@@ -417,19 +415,3 @@ TEXTS: dict[str, dict[str, str]] = {
     "contract.preamble": {"ja": "前文", "en": "Preamble"},
     "contract.closing": {"ja": "末尾", "en": "Closing part"},
 }
-
-
-def text(key: str, locale: str, **data: Any) -> str:
-    """A string in `locale` ("ja" or "en"); the main catalogue answers keys not found here."""
-    entry = TEXTS.get(key)
-    if entry is None:
-        from bot.i18n import t
-
-        return t(key, locale, **data)
-    template = entry.get(locale) or entry["en"]
-    return template.format(**data) if data else template
-
-
-def both(key: str, **data: Any) -> dict[str, str]:
-    """A string in both languages, to pass as a blank of another message."""
-    return {"ja": text(key, "ja", **data), "en": text(key, "en", **data)}

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.i18n import t
 from bot.knowledge.documents import Section, is_rule_line
 from bot.knowledge.glossary import Glossary
 from bot.knowledge.index import Hit, KnowledgeBase, SearchResult
-from bot.knowledge.texts import TEXTS, text
+from bot.knowledge.texts import TEXTS
 from bot.knowledge.tokens import analyze
 
 # Wider tables are quoted whole: a row of a grant table means nothing without its header.
@@ -47,14 +48,14 @@ class Answer:
 def citation(section: Section) -> str:
     """How a section is named in a reply: in its own language, as its document titles it."""
     key = "kb.citation.faq" if section.label.startswith("Q") else "kb.citation"
-    return text(key, section.lang, title=section.title, label=section.label, name=section.name)
+    return t(key, section.lang, title=section.title, label=section.label, name=section.name)
 
 
 def team_name(owner: str | None, locale: str) -> str | None:
     if owner is None:
         return None
     key = f"kb.team.{owner}"
-    return text(key, locale) if key in TEXTS else owner
+    return t(key, locale) if key in TEXTS else owner
 
 
 def answer_question(kb: KnowledgeBase, question: str, locale: str | None = None) -> Answer:
@@ -77,11 +78,11 @@ def compose_answer(result: SearchResult, glossary: Glossary) -> Answer:
         lead_key = "kb.lead.faq"
     else:
         lead_key = "kb.lead"
-    parts = [text(lead_key, locale, citation=cite), *(f"> {line}" for line in lines.splitlines())]
+    parts = [t(lead_key, locale, citation=cite), *(f"> {line}" for line in lines.splitlines())]
     cited = [top.id]
     second = _second(result)
     if second is not None:
-        parts.append(text("kb.see_also", locale, citations=citation(second.section)))
+        parts.append(t("kb.see_also", locale, citations=citation(second.section)))
         cited.append(second.id)
     quote = Quote(top.id, cite, lines, section.lang)
     reply = "\n".join(parts)
@@ -92,11 +93,11 @@ def unsure_answer(result: SearchResult) -> Answer:
     """Not sure: say so, name the team that will answer, list the closest passages."""
     locale = result.locale
     team = team_name(result.owner, locale)
-    parts = [text("kb.unsure", locale, team=team) if team else text("kb.unsure.no_team", locale)]
+    parts = [t("kb.unsure", locale, team=team) if team else t("kb.unsure.no_team", locale)]
     closest = result.hits[: result.settings.closest]
     quotes = tuple(Quote(h.id, citation(h.section), h.section.text, h.section.lang) for h in closest)
     if quotes:
-        parts.append(text("kb.closest", locale))
+        parts.append(t("kb.closest", locale))
         parts += [f"・{q.citation}" for q in quotes]
     return Answer(result.question, locale, "\n".join(parts), False, result.confidence, (), quotes, result.owner)
 

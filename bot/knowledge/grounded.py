@@ -18,9 +18,9 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from bot.i18n import t
 from bot.knowledge.answer import Answer, Quote, citation, compose_answer
 from bot.knowledge.index import KnowledgeBase, SearchResult, question_concepts
-from bot.knowledge.texts import text
 from bot.knowledge.tokens import normalize
 from bot.understanding.redact import redact
 
@@ -145,6 +145,6 @@ def validate_model_answer(
         Quote(c, citation(hits[c].section), hits[c].section.text, hits[c].section.lang) for c in model.citations
     )
     cited = "、".join(q.citation for q in quotes) if locale == "ja" else "; ".join(q.citation for q in quotes)
-    body = f"{model.text}\n({cited})\n{text('kb.llm_note', locale)}"
+    body = f"{model.text}\n({cited})\n{t('kb.llm_note', locale)}"
     support = word_support(model.text, model.citations, kb)
     return Answer(result.question, locale, body, True, support, model.citations, quotes, result.owner, "llm")

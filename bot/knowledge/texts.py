@@ -1,4 +1,5 @@
-"""What the policy-question answers say, in Japanese and English (to merge into bot.i18n.CATALOG)."""
+"""What the policy-question answers say, in Japanese and English; merged into bot.i18n.CATALOG, asked for with
+bot.i18n.t."""
 
 from __future__ import annotations
 
@@ -52,10 +53,3 @@ TEXTS: dict[str, dict[str, str]] = {
     "kb.team.legal": {"ja": "法務", "en": "legal"},
     "kb.team.admin": {"ja": "管理者", "en": "the admin"},
 }
-
-
-def text(key: str, locale: str, **data: object) -> str:
-    """One string of TEXTS, formatted; English when the locale has none, as bot.i18n.t does.
-    (Once TEXTS is merged into bot.i18n.CATALOG, bot.i18n.t serves the same keys.)"""
-    entry = TEXTS[key]
-    return (entry.get(locale) or entry["en"]).format(**data)
