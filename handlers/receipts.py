@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +20,18 @@ class AttachmentError(Exception):
         super().__init__(key)
         self.key = key
         self.data = data
+
+
+_UNSAFE_NAME = re.compile(r"[^\w.\-]")
+
+
+def save_incoming(services: Services, file_id: str, name: str, data: bytes) -> str:
+    """A file a chat platform handed us, written where `store_file` will pick it up; returns its path."""
+    folder = services.attachments_dir / "incoming"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{file_id}-{_UNSAFE_NAME.sub('_', name)[:80]}"
+    target.write_bytes(data)
+    return str(target)
 
 
 def store_file(path_text: str, services: Services) -> tuple[str, str, int]:

@@ -28,13 +28,13 @@ from bot.i18n import t
 from bot.models import Employee, Reply, Status
 from bot.store import records
 from handlers.base import Inbound
+from handlers.receipts import save_incoming
 
 log = logging.getLogger(__name__)
 
 EVENTS = ("mention_to_me", "message_created")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _TOKYO = ZoneInfo("Asia/Tokyo")
-_UNSAFE_NAME = re.compile(r"[^\w.\-]")
 TASK_DUE_WORKING_DAYS = 3
 
 
@@ -179,8 +179,6 @@ class ChatworkFrontDoor:
         await loop.run_in_executor(self.work, self.deliver)
 
     async def _download(self, room: str, file_ids: tuple[str, ...]) -> list[str]:
-        folder = self.services.attachments_dir / "incoming"
-        folder.mkdir(parents=True, exist_ok=True)
         paths = []
         for file_id in file_ids[:5]:
             try:
@@ -188,10 +186,7 @@ class ChatworkFrontDoor:
             except ChatworkError as exc:
                 log.warning("chatwork file %s could not be fetched: %s", file_id, exc)
                 continue
-            safe = _UNSAFE_NAME.sub("_", name)[:80]
-            target = folder / f"cw{file_id}-{safe}"
-            target.write_bytes(data)
-            paths.append(str(target))
+            paths.append(save_incoming(self.services, f"cw{file_id}", name, data))
         return paths
 
     async def _unknown(self, account_id: str, room: str, message_id: str, text: str) -> None:

@@ -31,7 +31,7 @@ from bot.store import records
 from handlers import Inbound
 from handlers.approval import ACTION_OF_COMMAND
 from handlers.base import result_reply, submitted_reply
-from handlers.receipts import file_with_receipt
+from handlers.receipts import file_with_receipt, save_incoming
 
 log = logging.getLogger(__name__)
 
@@ -346,8 +346,6 @@ class SlackFrontDoor:
     def _download(self, files: list[dict[str, Any]]) -> list[str]:
         """Fetch files shared with a message (receipts) with the bot token, into the attachment folder."""
         limit = self.services.max_attachment_mb * 1024 * 1024
-        folder = self.services.attachments_dir / "incoming"
-        folder.mkdir(parents=True, exist_ok=True)
         paths = []
         for f in files[:5]:
             url = f.get("url_private_download") or f.get("url_private")
@@ -362,10 +360,7 @@ class SlackFrontDoor:
             if resp.status_code != 200 or resp.headers.get("content-type", "").startswith("text/html"):
                 log.warning("download of file %s refused (%s)", f.get("id"), resp.status_code)
                 continue
-            name = re.sub(r"[^\w.\-]", "_", f.get("name") or "file")[:80]
-            target = folder / f"{f.get('id', 'F')}-{name}"
-            target.write_bytes(resp.content[:limit])
-            paths.append(str(target))
+            paths.append(save_incoming(self.services, f.get("id", "F"), f.get("name") or "file", resp.content[:limit]))
         return paths
 
     # -- outbound ----------------------------------------------------------------------------
