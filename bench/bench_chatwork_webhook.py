@@ -13,7 +13,6 @@ import argparse
 import base64
 import itertools
 import json
-import multiprocessing
 import shutil
 import sqlite3
 import statistics
@@ -31,7 +30,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_slack_ack import serve
+from bench_slack_ack import in_process, serve
 
 from bot.app import build_app
 from bot.chatwork.app import ChatworkFrontDoor
@@ -105,14 +104,6 @@ def _run_bare(out: Any) -> None:
     threading.Event().wait()
 
 
-def _in_process(target: Any, *args: Any) -> tuple[multiprocessing.Process, Any]:
-    ctx = multiprocessing.get_context("spawn")
-    out: Any = ctx.Queue()
-    proc = ctx.Process(target=target, args=(out, *args), daemon=True)
-    proc.start()
-    return proc, out.get(timeout=60)
-
-
 def delivery(n: int) -> tuple[bytes, dict[str, str]]:
     sender = 1000001 + n % 13
     texts = ["昨日の打ち合わせのお弁当 2,400円", "12月1日 有給", "残日数は?", "昨日のタクシー 3,200円"]
@@ -164,9 +155,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=25, help="deliveries per client")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="bench-cw-")
-    fake, api_url = _in_process(_run_fake_chatwork)
-    ours, port = _in_process(_run_ours, tmp, api_url)
-    bare, bare_port = _in_process(_run_bare)
+    fake, api_url = in_process(_run_fake_chatwork)
+    ours, port = in_process(_run_ours, tmp, api_url)
+    bare, bare_port = in_process(_run_bare)
     try:
         figures("bare", measure(bare_port, args.requests, itertools.count()))
         samples = measure(port, args.requests, itertools.count())

@@ -85,7 +85,7 @@ def slow_model_server() -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/v1"
 
 
-def _in_process(target: Any, *args: Any) -> tuple[multiprocessing.Process, Any]:
+def in_process(target: Any, *args: Any) -> tuple[multiprocessing.Process, Any]:
     """Each party in a process of its own, as in real life: the clients' threads never share our GIL."""
     ctx = multiprocessing.get_context("spawn")
     out: Any = ctx.Queue()
@@ -203,9 +203,9 @@ def main() -> None:
     parser.add_argument("--switch", type=float, default=0, help="our thread switch interval, ms")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="bench-ack-")
-    fakes, (slack_url, webhook, model_url) = _in_process(_run_fakes)
-    ours, ours_port = _in_process(_run_ours, tmp, slack_url, model_url, args.switch)
-    bare, bare_port = _in_process(_run_bare, slack_url)
+    fakes, (slack_url, webhook, model_url) = in_process(_run_fakes)
+    ours, ours_port = in_process(_run_ours, tmp, slack_url, model_url, args.switch)
+    bare, bare_port = in_process(_run_bare, slack_url)
     try:
         # 50 slow model calls in flight before and while we measure.
         for n in range(SLOW_CALLS):
