@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import itertools
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -25,18 +24,13 @@ from bot.config import Settings
 from bot.server import build_server
 from bot.store import records
 from tests.fake_chatwork import BOT_ID, FakeChatwork
+from tests.loopback import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = base64.b64encode(b"chatwork-webhook-token-for-tests").decode()
 WATANABE, ITO, CLARK, YAMADA = "1000007", "1000006", "1000008", "1000001"
 DIRECT = {ITO: "500006", WATANABE: "500007", CLARK: "500008", YAMADA: "500001"}
 GROUP = "300"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class CwEnv:

@@ -4,7 +4,6 @@ requests as Slack sends them, and a fake Slack Web API recording every call."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -25,16 +24,11 @@ from bot.slack import blocks
 from bot.slack.app import SlackFrontDoor
 from bot.store import records
 from tests.fake_slack import FakeSlack
+from tests.loopback import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 WATANABE, ITO, CLARK = "U0000000007", "U0000000006", "U0000000008"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Env:
@@ -137,15 +131,6 @@ def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
         if block.get("type") == "actions":
             found += [(el["action_id"], el.get("value", "")) for el in block["elements"]]
     return found
-
-
-def wait_until(check: Any, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.02)
-    raise AssertionError("condition not met in time")
 
 
 # -- the server and request verification ---------------------------------------------------------

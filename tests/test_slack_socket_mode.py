@@ -23,6 +23,7 @@ from bot.slack.app import SlackFrontDoor
 from bot.store import records
 from tests.fake_slack import FakeSlack
 from tests.fake_socket_mode import FakeSocketMode
+from tests.loopback import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 WATANABE, ITO = "U0000000007", "U0000000006"
@@ -74,15 +75,6 @@ def env(tmp_path: Path) -> Iterator[SocketEnv]:
     e = SocketEnv(tmp_path)
     yield e
     e.close()
-
-
-def wait_until(check: Any, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.02)
-    raise AssertionError("condition not met in time")
 
 
 def test_the_bot_opens_its_own_connection_with_the_app_token(env: SocketEnv) -> None:
