@@ -7,6 +7,7 @@ from bot.models import (
     Action,
     ApprovalStep,
     Card,
+    ContractReview,
     Employee,
     ExpenseClaim,
     LeaveRequest,
@@ -76,6 +77,16 @@ def _leave_fields(r: LeaveRequest, services: Services, locale: str) -> list[tupl
     return fields
 
 
+def _contract_fields(r: ContractReview, locale: str) -> list[tuple[str, str]]:
+    # What the checker read (type, parties, amount, term, stamp duty…) was rendered in both languages when it ran.
+    fields = list(r.summary.get(locale) or r.summary.get("ja") or ((t("contract.field.source", locale), r.title),))
+    if r.note:
+        fields.append((t("field.description", locale), r.note))
+    if r.ai_note:
+        fields.append((t("field.ai_note", locale), r.ai_note))
+    return fields
+
+
 def chain_text(steps: list[ApprovalStep], services: Services, locale: str) -> str:
     parts = []
     for s in steps:
@@ -92,6 +103,8 @@ def request_card(req: Request, services: Services, locale: str, viewer: Employee
     fields: list[tuple[str, str]] = [(t("field.requester", locale), services.name(req.requester_id, locale))]
     if isinstance(req.details, ExpenseClaim):
         fields += _expense_fields(req.details, locale)
+    elif isinstance(req.details, ContractReview):
+        fields += _contract_fields(req.details, locale)
     else:
         fields += _leave_fields(req.details, services, locale)
     status = t(f"status.{req.status.value}", locale)
@@ -174,6 +187,11 @@ def notification_reply(
     if event == "five_day_report":
         names = ", ".join(services.name(p, locale) for p in data.get("people", []))
         return Reply(locale, t("notify.five_day_report", locale, names=names), to=recipient.id)
+    if event.startswith("question_"):
+        # Policy questions handed to a team, and the team's answers, are not requests: their own cards.
+        from bot.knowledge.cards import question_notification
+
+        return question_notification(event, data, services, recipient)
     req = records.get_request(services.store, request_id) if request_id else None
     if req is None:
         return Reply(locale, event, to=recipient.id)

@@ -8,7 +8,7 @@ from collections import Counter
 
 from bot.directory import Directory
 from bot.leave_ledger import Usage, compute_balance
-from bot.models import Employee, ExpenseClaim, LeaveRequest, Status
+from bot.models import ContractReview, Employee, ExpenseClaim, LeaveRequest, Status
 from bot.rules.engine import DecisionContext, LeaveFacts, PriorClaim
 from bot.rules.loader import RuleSet
 from bot.store import records
@@ -37,10 +37,12 @@ class ContextBuilder:
     def build(
         self,
         requester: Employee,
-        details: ExpenseClaim | LeaveRequest,
+        details: ExpenseClaim | LeaveRequest | ContractReview,
         today: dt.date,
         exclude_request_id: int | None = None,
     ) -> DecisionContext:
+        if isinstance(details, ContractReview):
+            return DecisionContext(today, requester, self.rules)  # the review carries all C3/C5 need
         if isinstance(details, ExpenseClaim):
             return DecisionContext(
                 today, requester, self.rules, prior_claims=self._prior_claims(requester, details, exclude_request_id)

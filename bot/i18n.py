@@ -256,6 +256,7 @@ def both(key: str, **data: Any) -> dict[str, str]:
 UI: dict[str, dict[str, str]] = {
     "card.expense": {"ja": "経費精算 #{id}", "en": "Expense claim #{id}"},
     "card.leave": {"ja": "休暇申請 #{id}", "en": "Leave request #{id}"},
+    "card.contract": {"ja": "契約審査 #{id}", "en": "Contract review #{id}"},
     "field.requester": {"ja": "申請者", "en": "Requester"},
     "field.amount": {"ja": "金額", "en": "Amount"},
     "field.date": {"ja": "日付", "en": "Date"},
@@ -489,6 +490,44 @@ UI: dict[str, dict[str, str]] = {
     "intake.contract": {
         "ja": "契約書チェックの受付は準備中です。お手数ですが法務に直接ご依頼ください。",
         "en": "Contract checks are coming soon; for now please send the contract to legal directly.",
+    },
+    "contract_check.usage": {
+        "ja": "契約書チェック: 契約書のファイル(PDF・Word・テキスト、{limit}MBまで)を添付して「契約チェック」と送るか、"
+        "本文を貼り付けてください。紙で締結するなら「紙」、電子契約なら「電子」と添えると印紙税も判定します。"
+        "例: /contract 紙 amount=3,000,000 counterparty=株式会社サンプル",
+        "en": "Contract check: attach the contract (PDF, Word or text, up to {limit} MB) and write 'check this contract', "
+        "or paste its text. Add 'paper' or 'electronic' to get the stamp duty too. "
+        'Example: /contract paper amount=3,000,000 counterparty="Sample Inc."',
+    },
+    "contract_check.need_file": {
+        "ja": "契約書のチェックですね。契約書のファイル(PDF・Word・テキスト、{limit}MBまで)を添付して、もう一度送ってください。"
+        "本文の貼り付けでも構いません。",
+        "en": "Happy to check a contract: please send it again with the file attached (PDF, Word or text, up to {limit} MB), "
+        "or paste its text.",
+    },
+    "contract_check.what_next": {
+        "ja": "何も登録していません。読み取れる形式で送り直すか、法務に直接ご相談ください。",
+        "en": "Nothing was filed. Please send it again in a readable form, or ask legal directly.",
+    },
+    "contract_check.submitted.approved": {
+        "ja": "契約書を確認しました(#{id})。相互の秘密保持契約で重大な指摘がないため、規程により承認しました。法務にも通知しています。",
+        "en": "Contract checked (#{id}): a mutual NDA with no red flag, so it is approved by rule. Legal has been told.",
+    },
+    "contract_check.submitted.pending": {
+        "ja": "契約書を確認しました(#{id}): 重大 {red}件・注意 {warn}件。{approver}さんのレビュー待ちです。",
+        "en": "Contract checked (#{id}): {red} red flag(s), {warn} warning(s). It now waits for {approver}'s review.",
+    },
+    "contract_check.submitted.submitted": {
+        "ja": "契約書を確認しました(#{id})が、社員名簿にレビューできる人がいません。管理者に連絡しました。",
+        "en": "Contract checked (#{id}), but nobody in the directory can review it; the admins have been told.",
+    },
+    "contract_check.submitted.needs_info": {
+        "ja": "契約書を確認しました(#{id})。情報が不足しています。",
+        "en": "Contract checked (#{id}); some information is missing.",
+    },
+    "contract_check.submitted.rejected": {
+        "ja": "契約書を確認しました(#{id})が、規程により受け付けられませんでした。",
+        "en": "Contract checked (#{id}), but the rules refused it.",
     },
     "intake.file_nowhere": {
         "ja": "ファイルを受け取りましたが、領収書を待っている申請がありません。経費の内容と一緒に送ってください。",

@@ -243,10 +243,64 @@ class LeaveRequest:
         )
 
 
-Details = ExpenseClaim | LeaveRequest
-DETAIL_TYPES: dict[str, type[ExpenseClaim] | type[LeaveRequest]] = {
+@dataclass(frozen=True, slots=True)
+class ContractReview:
+    """A contract sent for review (C1–C5): what the checker read and found, kept with the request.
+
+    The checker (bot.contracts) reads the file once; the rules then route on these recorded facts,
+    so a decision can be replayed and explained without the file. `findings` are the report's own
+    (C1 notes, each C2 item, C4 stamp duty); the routing findings (C3, C5) are the rules' to add."""
+
+    title: str
+    contract_type: str | None = None  # a key of contract_types in contracts.yaml; None when not told apart
+    mutual: bool | None = None  # confidentiality binds both parties (None: no clause, or unclear)
+    counterparty: str | None = None
+    amount_yen: int | None = None  # the value routed on: the requester's figure, else the one read
+    electronic: bool | None = None  # e-signed (True), paper (False), not said (None)
+    red_flags: tuple[str, ...] = ()  # rule ids of checklist items at red flag
+    unread: tuple[str, ...] = ()  # what the checker could not read (C1 notes), by message key
+    denied: tuple[dict[str, str], ...] = ()  # deny-list matches: {"name", "reason", "found_as"}
+    findings: tuple[Finding, ...] = ()
+    summary: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # card fields by locale
+    file: str | None = None  # the stored copy of the contract, when it came as a file
+    note: str = ""  # the requester's own words
+    ai_note: str = ""  # how the request was read, and whether a model judged items: the AI's, never the rules'
+    checked_with: str = ""  # ruleset version the checklist ran on
+
+    kind = "contract"
+
+    def to_dict(self) -> dict[str, Any]:
+        out = _jsonable(asdict(self))
+        out["findings"] = [f.to_dict() for f in self.findings]
+        out["summary"] = {loc: [list(pair) for pair in pairs] for loc, pairs in self.summary.items()}
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ContractReview:
+        return cls(
+            title=d["title"],
+            contract_type=d.get("contract_type"),
+            mutual=d.get("mutual"),
+            counterparty=d.get("counterparty"),
+            amount_yen=d.get("amount_yen"),
+            electronic=d.get("electronic"),
+            red_flags=tuple(d.get("red_flags", ())),
+            unread=tuple(d.get("unread", ())),
+            denied=tuple(dict(x) for x in d.get("denied", ())),
+            findings=tuple(Finding.from_dict(f) for f in d.get("findings", ())),
+            summary={loc: tuple((a, b) for a, b in pairs) for loc, pairs in (d.get("summary") or {}).items()},
+            file=d.get("file"),
+            note=d.get("note", ""),
+            ai_note=d.get("ai_note", ""),
+            checked_with=d.get("checked_with", ""),
+        )
+
+
+Details = ExpenseClaim | LeaveRequest | ContractReview
+DETAIL_TYPES: dict[str, type[ExpenseClaim] | type[LeaveRequest] | type[ContractReview]] = {
     "expense": ExpenseClaim,
     "leave": LeaveRequest,
+    "contract": ContractReview,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.approval import ACTION_OF_COMMAND, ApprovalHandler
 from handlers.base import Command, Inbound
+from handlers.contract import ContractHandler
 from handlers.expense import ExpenseHandler
 from handlers.leave import LeaveHandler
 from handlers.status import StatusHandler
@@ -22,6 +23,7 @@ def command_table() -> dict[str, Command]:
         "mine": status.mine_command,
         "pending": status.pending_command,
         "balance": status.balance_command,
+        "contract": ContractHandler().contract_command,
     }
     for command in ACTION_OF_COMMAND:
         table[command] = approval.make(command)
@@ -29,6 +31,8 @@ def command_table() -> dict[str, Command]:
     aliases = {
         "経費": "expense",
         "休暇": "leave",
+        "契約": "contract",
+        "契約チェック": "contract",
         "添付": "attach",
         "承認": "approve",
         "却下": "reject",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.cards import amount_text
 from bot.i18n import days, t
 from bot.leave_ledger import compute_balance, five_day_duty
-from bot.models import Card, LeaveRequest, Reply, Request, Status
+from bot.models import Card, ContractReview, LeaveRequest, Reply, Request, Status
 from bot.services import Services
 from bot.store import records
 from handlers.base import Inbound, card_reply, locale_for, parse_date, parse_request_id, text_reply
@@ -121,6 +121,8 @@ def _summary(req: Request, services: Services, locale: str) -> tuple[str, str]:
         what = f"{t('leave.' + d.leave_type, locale)} {d.start.isoformat()}" + (
             f"–{d.end.isoformat()}" if d.end != d.start else ""
         )
+    elif isinstance(d, ContractReview):
+        what = f"{t('card.contract', locale, id=req.id)}: {d.title}"
     else:
         what = f"{t('cat.' + d.category, locale)} {amount_text(d)} {d.date.isoformat()}"
     status = t(f"status.{req.status.value}", locale)

@@ -14,8 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from bot.contracts.extract import same_company
 from bot.i18n import both, days, finding, yen
 from bot.models import (
+    ContractReview,
     Decision,
     Employee,
     ExpenseClaim,
@@ -112,12 +114,14 @@ class _Draft:
         return Decision(outcome, tuple(findings), chain, rules.version, notify)
 
 
-def decide(request: Request | ExpenseClaim | LeaveRequest, ctx: DecisionContext) -> Decision:
+def decide(request: Request | ExpenseClaim | LeaveRequest | ContractReview, ctx: DecisionContext) -> Decision:
     details = request.details if isinstance(request, Request) else request
     if isinstance(details, ExpenseClaim):
         return decide_expense(details, ctx)
     if isinstance(details, LeaveRequest):
         return decide_leave(details, ctx)
+    if isinstance(details, ContractReview):
+        return decide_contract(details, ctx)
     raise TypeError(f"no rules for {type(details).__name__}")
 
 
@@ -569,3 +573,57 @@ def _compensatory(req: LeaveRequest, ctx: DecisionContext, d: _Draft) -> None:
     for role in ctx.rules.leave.compensatory.approvers:
         d.route(role, "L8")
     d.add_route(finding("L8", Severity.INFO, "L8.route", {"worked": worked.isoformat()}, date=worked.isoformat()))
+
+
+# -- contracts -----------------------------------------------------------------------------------
+
+
+def decide_contract(review: ContractReview, ctx: DecisionContext) -> Decision:
+    """C3 and C5 on what the checker recorded: a standard mutual NDA with no red flag is approved by
+    rule and legal told; everything else goes to legal, and to the CEO too from the threshold up."""
+    p = ctx.rules.contracts.approval
+    d = _Draft()
+    threshold = yen(p.ceo_from_yen)
+    # C5 is checked against today's deny list as well as what the checker matched: a name added to the
+    # list since the contract was read still stops an automatic approval.
+    denied = list(review.denied)
+    if review.counterparty and not any(x.get("found_as") == review.counterparty for x in denied):
+        hit = _denied_name(review.counterparty, ctx.rules)
+        if hit is not None:
+            denied.append({"name": hit[0], "reason": hit[1], "found_as": review.counterparty})
+    for x in denied:
+        shown = {"name": x.get("found_as", ""), "listed": x.get("name", "")}
+        d.add(finding("C5", Severity.WARNING, "contract.C5.denied", dict(x), **shown))
+        d.route("legal", "C5")
+    for f in review.findings:  # after C5, which overrides everything the checklist says
+        d.add(f)
+    standard = (
+        review.contract_type in p.auto_approve_types
+        and review.mutual is True
+        and not review.red_flags
+        and not review.unread  # a page nobody could read is never approved unseen
+    )
+    needs_ceo = review.amount_yen is not None and review.amount_yen >= p.ceo_from_yen
+    auto = standard and not denied and not needs_ceo
+    if auto:
+        d.add(finding("C3", Severity.INFO, "contract.C3.auto"))
+        d.notify.append("legal")
+        return d.finish(ctx.rules, auto=True)
+    d.add_route(finding("C3", Severity.INFO, "contract.C3.legal", {"red_flags": list(review.red_flags)}))
+    d.route("legal", "C3")
+    if needs_ceo:
+        d.add_route(
+            finding("C3", Severity.INFO, "contract.C3.ceo", {"amount_yen": review.amount_yen}, threshold=threshold)
+        )
+        d.route("ceo", "C3")
+    elif review.amount_yen is None and review.contract_type not in p.auto_approve_types:
+        d.add(finding("C3", Severity.INFO, "contract.C3.amount_unknown", threshold=threshold))
+    return d.finish(ctx.rules, auto=False)
+
+
+def _denied_name(name: str, rules: RuleSet) -> tuple[str, str] | None:
+    """(listed name, reason) when `name` is a deny-listed company, however its company type is written."""
+    for entry in rules.contracts.deny_list:
+        if any(same_company(n, name) for n in (entry.name, *entry.aliases)):
+            return entry.name, entry.reason
+    return None
