@@ -391,6 +391,10 @@ UI: dict[str, dict[str, str]] = {
         "en": "Please give a request number, e.g. /{command} 12",
     },
     "err.attach_missing": {"ja": "ファイル {path} が見つかりません。", "en": "File {path} was not found."},
+    "err.file_too_large": {
+        "ja": "「{name}」は{size}MBあり、上限の{limit}MBを超えるため受け取れませんでした。小さくして送り直してください。",
+        "en": "'{name}' is {size} MB, over the {limit} MB limit, so it was not received. Please send a smaller file.",
+    },
     "err.attach_too_big": {
         "ja": "ファイルが大きすぎます({size}MB、上限{limit}MB)。",
         "en": "The file is too large ({size} MB; the limit is {limit} MB).",
@@ -486,10 +490,6 @@ UI: dict[str, dict[str, str]] = {
     "intake.question": {
         "ja": "ご質問ありがとうございます。規程への自動回答は準備中です。経費は経理、休暇は人事、契約は法務にお問い合わせください。",
         "en": "Thanks for the question. Automatic answers from the policies are coming soon; meanwhile please ask finance (expenses), HR (leave) or legal (contracts).",
-    },
-    "intake.contract": {
-        "ja": "契約書チェックの受付は準備中です。お手数ですが法務に直接ご依頼ください。",
-        "en": "Contract checks are coming soon; for now please send the contract to legal directly.",
     },
     "contract_check.usage": {
         "ja": "契約書チェック: 契約書のファイル(PDF・Word・テキスト、{limit}MBまで)を添付して「契約チェック」と送るか、"

@@ -16,6 +16,7 @@ from typing import Any
 from bot.i18n import t
 from bot.models import LOCALES, ContractReview, Reply
 from bot.services import Services
+from bot.store import records
 from handlers.base import Inbound, card_reply, locale_for, normalize, split_options, text_reply
 from handlers.receipts import AttachmentError, store_file
 
@@ -31,9 +32,15 @@ _NO = re.compile(r"(紙の契約|紙で|製本|押印|原本|paper (copy|contrac
 
 
 def looks_like_contract_text(text: str) -> bool:
-    """A message that is itself a contract (pasted), not a request to check one."""
+    """After /contract: text this long, or with articles, is the contract itself, not words about it."""
     text = normalize(text)
     return len(text) >= _PASTED_MIN_CHARS or len(_ARTICLE.findall(text)) >= 2
+
+
+def is_pasted_contract(text: str) -> bool:
+    """Free text that is a contract pasted without a command: several article headings in a long text."""
+    text = normalize(text)
+    return len(text) >= _PASTED_MIN_CHARS and len(_ARTICLE.findall(text)) >= 3
 
 
 def shown_name(path: str) -> str:
@@ -79,8 +86,13 @@ class ContractHandler:
     def from_free_text(self, msg: Inbound, services: Services, fields: dict[str, Any] | None = None) -> list[Reply]:
         """「このNDAチェックお願いします」 with a file (or a pasted contract) from the understanding engine."""
         fields = fields or {}
-        pasted = msg.text if looks_like_contract_text(msg.text) else ""
+        pasted = msg.text if is_pasted_contract(msg.text) else ""
         if not msg.attachments and not pasted:
+            # Kept as a conversation: the file sent next (with or without words) is this contract.
+            kept = {k: v for k, v in fields.items() if k in ("counterparty", "contract_type")}
+            records.save_conversation(
+                services.store, msg.employee.id, "contract", kept, "file", msg.text, services.now_iso()
+            )
             return text_reply(msg, services, "contract_check.need_file", limit=services.max_attachment_mb)
         return self.check(
             msg,

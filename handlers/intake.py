@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ from bot.understanding.amounts import parse_amount_text
 from bot.understanding.dates import Direction, resolve_date_expression
 from bot.understanding.types import CONFIDENT, FIELDS_BY_INTENT, Understanding
 from handlers.base import Inbound, category_of, locale_for, normalize, submitted_reply, text_reply
+from handlers.contract import ContractHandler, is_pasted_contract
 from handlers.receipts import attach, file_with_receipt
 from handlers.status import StatusHandler
 
@@ -58,6 +60,7 @@ class IntakeHandler:
 
     def __init__(self) -> None:
         self.status = StatusHandler()
+        self.contract = ContractHandler()
 
     def handle_text(self, msg: Inbound, services: Services, kind_hint: str | None = None) -> list[Reply]:
         """`kind_hint` is the command used (/expense, /leave): the message is that kind of request."""
@@ -67,8 +70,19 @@ class IntakeHandler:
         if conversation and _CANCEL.match(text):
             records.end_conversation(services.store, me.id)
             return text_reply(msg, services, "ask.cancelled")
+        if conversation and conversation["kind"] == "contract":
+            # The bot asked for the contract file: this message brings it, or moves on to something else.
+            records.end_conversation(services.store, me.id)
+            if msg.attachments:
+                asked = replace(msg, text=f"{conversation['text']} {msg.text}".strip())
+                return self.contract.from_free_text(asked, services, conversation["fields"])
+            conversation = None
         today = services.today()
         understood = services.understanding.understand(msg.text, today, locale_for(msg, services), kind_hint)
+        if understood.intent == "contract_review" or (not msg.attachments and is_pasted_contract(msg.text)):
+            # 「このNDAチェックお願いします」 with the file, or the contract itself pasted: the contract check.
+            records.end_conversation(services.store, me.id)
+            return self.contract.from_free_text(msg, services, understood.fields)
         if msg.attachments and understood.intent != "expense" and not conversation:
             # A photo of a receipt on its own belongs to the claim that is waiting for one.
             return self._receipt_for_waiting_claim(msg, services)
@@ -108,8 +122,6 @@ class IntakeHandler:
             return self.status.mine_command(msg, "", services)
         if u.intent == "question":
             return text_reply(msg, services, "intake.question")
-        if u.intent == "contract_review":
-            return text_reply(msg, services, "intake.contract")
         return text_reply(msg, services, "intake.other")
 
     def _continue(

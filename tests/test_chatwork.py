@@ -34,8 +34,8 @@ GROUP = "300"
 
 
 class CwEnv:
-    def __init__(self, tmp_path: Path) -> None:
-        self.fake = FakeChatwork(time.time, contacts=DIRECT).__enter__()
+    def __init__(self, tmp_path: Path, contacts: dict[str, str] | None = None) -> None:
+        self.fake = FakeChatwork(time.time, contacts=contacts or DIRECT).__enter__()
         settings = Settings(db=tmp_path / "bot.db", knowledge_dir=ROOT / "knowledge", attachments_dir=tmp_path / "f")
         self.app: App = build_app(settings, FixedClock("2026-11-24T10:00"))
         self.chatwork = ChatworkFrontDoor(self.app, "cw-token", TOKEN, poll_seconds=0.2)
@@ -256,3 +256,49 @@ def test_a_failure_while_working_is_told_to_the_sender_with_a_reference(
     assert "申し訳ありません" in told[-1] and "参照:" in told[-1]
     (row,) = env.app.store.query("SELECT error FROM chatwork_inbox")
     assert row["error"]
+
+
+# -- contract checks ---------------------------------------------------------------------------------
+
+LEGAL = "1000005"
+
+
+def test_a_contract_shared_in_chatwork_is_checked_and_legal_approves_by_reply(tmp_path: Path) -> None:
+    from tests.contracts_files import make_docx
+    from tests.contracts_samples import SAMPLES
+
+    e = CwEnv(tmp_path, contacts={**DIRECT, LEGAL: "500005"})
+    try:
+        sample = next(s for s in SAMPLES if s.name == "ja_master_without_antisocial")
+        e.fake.files["66601"] = ("取引基本契約書.docx", make_docx(sample.text))
+        body = (
+            f"[To:{BOT_ID}] 経費ボットさん\nこの取引基本契約のチェックお願いします\n[info][title]"
+            "[dtext:file_uploaded][/title][download:66601]取引基本契約書.docx (12 KB)[/download][/info]"
+        )
+        e.say(WATANABE, body)
+        (reply,) = e.wait_room(GROUP)
+        assert "契約書を確認しました(#1): 重大 2件" in reply
+        assert "[info][title]契約審査 #1[/title]" in reply
+        assert "反社会的勢力の排除" in reply and "[C2.antisocial]" in reply
+        card = e.wait_room("500005")[0]  # legal's direct chat with the bot
+        assert "承認 #1 / 却下 #1 理由 / 差戻し #1 理由" in card and "[C2.confidentiality]" in card
+        task = e.wait(lambda: e.fake.tasks)[0]
+        assert task["to_ids"] == LEGAL
+        e.say(LEGAL, f"[To:{BOT_ID}] 経費ボットさん\n承認 #1", room="500005")
+        e.wait(lambda: e.fake.task_status[task["id"]] == "done")
+        req = records.get_request(e.app.store, 1)
+        assert req is not None and req.status.value == "approved" and req.decided_by == "e005"
+    finally:
+        e.close()
+
+
+def test_a_file_over_the_limit_is_named_in_the_answer_and_not_fetched(env: CwEnv) -> None:
+    env.app.services.max_attachment_mb = 1
+    env.chatwork.client.max_file_bytes = 1 << 20
+    env.fake.files["77701"] = ("scan.pdf", b"%PDF" + b"0" * (2 << 20))
+    body = (f"[To:{BOT_ID}] 経費ボットさん\nNDAチェックお願いします\n"
+            "[info][title][dtext:file_uploaded][/title][download:77701]scan.pdf (2 MB)[/download][/info]")  # fmt: skip
+    env.say(WATANABE, body)
+    answers = env.wait_room(GROUP, 2)
+    assert any("「scan.pdf」は2.0MBあり、上限の1MBを超える" in a for a in answers)
+    assert records.list_requests(env.app.store) == []

@@ -202,3 +202,43 @@ def test_the_report_renders_in_the_console(app: App) -> None:
     console.print(render_card(replies[0].card, "ja"))
     out = console.export_text()
     assert "契約審査 #1" in out and "自動更新" in out and "[C2.renewal]" in out
+
+
+def test_a_file_sent_with_words_asking_for_a_check_is_checked(app: App) -> None:
+    path = file_of(app, "NDA_sample.pdf", make_pdf(JA_MUTUAL_NDA))
+    replies = send(app, "e007", "このNDAチェックお願いします", (path,))
+    req = records.get_request(app.store, 1)
+    assert req is not None and req.kind == "contract" and req.status is Status.APPROVED
+    assert "規程により承認しました" in replies[0].text
+    assert isinstance(req.details, ContractReview) and req.details.note == "このNDAチェックお願いします"
+
+
+def test_asked_without_the_file_the_bot_asks_for_it_and_takes_the_next_file(app: App) -> None:
+    replies = send(app, "e007", "業務委託契約のレビューをお願いしたいです")
+    assert "ファイル" in replies[0].text
+    assert records.list_requests(app.store) == []
+    path = file_of(app, "outsourcing.docx", make_docx(BY_NAME["ja_outsourcing_90_days"].text))
+    replies = send(app, "e007", "", (path,))  # the file alone, as chat apps send it
+    req = records.get_request(app.store, 1)
+    assert req is not None and req.kind == "contract" and req.status is Status.PENDING
+    assert "田中 誠さんのレビュー待ち" in replies[0].text
+
+
+def test_after_asking_for_the_file_another_request_is_still_understood(app: App) -> None:
+    send(app, "e007", "NDAのチェックをお願いします")
+    replies = send(app, "e007", "明日有給を取ります")
+    req = records.get_request(app.store, 1)
+    assert req is not None and req.kind == "leave", replies[0].text
+
+
+def test_a_contract_pasted_without_a_command_is_checked(app: App) -> None:
+    replies = send(app, "e007", BY_NAME["ja_renewal_3_months"].text)
+    req = records.get_request(app.store, 1)
+    assert req is not None and req.kind == "contract", replies[0].text
+
+
+def test_a_long_expense_message_is_not_taken_for_a_contract(app: App) -> None:
+    story = "昨日の客先訪問のタクシー代 3,200円です。" + "渋滞で遅れたため経路を変更しました。" * 20
+    send(app, "e007", story)
+    reqs = records.list_requests(app.store)
+    assert reqs and reqs[0].kind == "expense"

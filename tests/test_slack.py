@@ -169,8 +169,8 @@ def test_backoffice_help_answers_through_the_response_url(env: Env) -> None:
         ("/backoffice", "balance", "年5日取得義務: 0/5日"),
         ("/ask", "", "コマンド一覧"),
         ("/ask", "出張の日当はいくら?", "経費は経理、休暇は人事、契約は法務"),
-        ("/contract", "", "コマンド一覧"),
-        ("/contract", "このNDAチェックお願いします", "法務に直接ご依頼ください"),
+        ("/contract", "", "契約書のファイル(PDF・Word・テキスト、20MBまで)を添付して"),
+        ("/contract", "このNDAチェックお願いします", "契約書のファイル"),
     ],
 )
 def test_each_command_answers_through_its_response_url(env: Env, command: str, text: str, expected: str) -> None:
@@ -465,3 +465,60 @@ def test_a_reason_form_sent_too_late_is_answered_in_a_dm(env: Env) -> None:
                            for m in env.fake.of("chat.postMessage") if m.get("channel") == "D0000000006"))  # fmt: skip
     after = records.get_request(env.app.store, 1)
     assert after is not None and after.status.value == "approved"
+
+
+# -- contract checks ---------------------------------------------------------------------------------
+
+LEGAL = "U0000000005"
+
+
+def share_file(env: Env, name: str, data: bytes, text: str, event_id: str, mention: bool = True) -> None:
+    env.fake.files[name] = data
+    shared = {"id": "F" + event_id, "name": name, "size": len(data),
+              "url_private_download": env.fake.base + "/files/" + name}  # fmt: skip
+    if mention:
+        event = {"type": "app_mention", "user": WATANABE, "text": f"<@U0BOT> {text}", "files": [shared],
+                 "ts": "1764000000.000500", "channel": "C0123"}  # fmt: skip
+    else:
+        event = {"type": "message", "subtype": "file_share", "channel_type": "im", "user": WATANABE, "text": text,
+                 "files": [shared], "ts": "1764000000.000600", "channel": "D0000000007"}  # fmt: skip
+    assert env.event(event, event_id).status_code == 200
+
+
+def test_a_contract_dropped_in_a_channel_is_checked_and_legal_decides_with_a_click(env: Env) -> None:
+    from tests.contracts_files import make_pdf
+    from tests.contracts_samples import SAMPLES
+
+    sample = next(s for s in SAMPLES if s.name == "ja_outsourcing_90_days")
+    share_file(env, "gyomu_itaku.pdf", make_pdf(sample.text), "この業務委託契約チェックお願いします", "Ev20")
+    posted = env.fake.wait_for("chat.postMessage", 2)
+    in_thread = next(p for p in posted if p.get("channel") == "C0123")
+    assert in_thread["thread_ts"] == "1764000000.000500"
+    body = json.dumps(in_thread["blocks"], ensure_ascii=False)
+    assert "契約書を確認しました(#1): 重大 1件" in in_thread["text"]
+    assert "支払期日が納品から最長約90日後" in body and "[C2.payment]" in body and "修正案" in body
+    # Legal gets the report on the approval card, with the buttons, in a DM.
+    card = env.approval_card("D0000000005")
+    card_text = json.dumps(card["blocks"], ensure_ascii=False)
+    assert "契約審査 #1" in card_text and "第4条" in card_text
+    req = records.get_request(env.app.store, 1)
+    assert req is not None
+    assert (blocks.APPROVE, f"1:{req.version}") in buttons(card)
+    env.click(blocks.APPROVE, f"1:{req.version}", LEGAL, channel="D0000000005")
+    wait_until(lambda: (r := records.get_request(env.app.store, 1)) is not None and r.status.value == "approved")
+
+
+def test_a_contract_too_large_for_the_bot_is_answered_politely(env: Env) -> None:
+    env.app.services.max_attachment_mb = 1
+    share_file(env, "huge.pdf", b"%PDF-1.7\n" + b"0" * (1024 * 1024 + 10), "NDAチェックお願いします", "Ev21", False)
+    answers = [m["text"] for m in env.fake.wait_for("chat.postMessage", 2)]
+    assert any("「huge.pdf」は1.0MBあり、上限の1MBを超える" in a for a in answers)
+    assert any("ファイル" in a and "添付" in a for a in answers)  # and what to do instead
+    assert records.list_requests(env.app.store) == []
+    assert env.fake.of("files.download") == []  # never fetched
+
+
+def test_contract_command_without_a_file_says_how_to_send_one(env: Env) -> None:
+    env.command("/contract", "")
+    answer = env.fake.wait_for("webhook", 2)[-1]
+    assert "契約書のファイル" in answer["text"]

@@ -167,27 +167,35 @@ class ChatworkFrontDoor:
             await self._unknown(sender, room, message_id, parsed.text)
             return
         locale = person.locale or guess_locale(parsed.text) or self.services.default_locale
-        files = await self._download(room, parsed.file_ids)
+        files, refused = await self._download(room, parsed.file_ids)
         inbound = Inbound(person, parsed.text, platform="chatwork", locale=locale, attachments=tuple(files))
         loop = asyncio.get_running_loop()
         replies = await loop.run_in_executor(self.work, self.backoffice.router.handle, inbound)
         header = markup.reply_header(sender, room, message_id, person.name(locale), locale)
         with self.services.store.tx():
+            for file in refused:
+                size, limit = round(file["size"] / 1048576, 1), self.services.max_attachment_mb
+                note = t("err.file_too_large", locale, name=file["name"], size=size, limit=limit)
+                self._enqueue_message(room, header + markup.defuse(note))
             for reply in replies:
                 if reply.to in (None, person.id):
                     self._enqueue_message(room, header + markup.render(reply))
         await loop.run_in_executor(self.work, self.deliver)
 
-    async def _download(self, room: str, file_ids: tuple[str, ...]) -> list[str]:
-        paths = []
+    async def _download(self, room: str, file_ids: tuple[str, ...]) -> tuple[list[str], list[dict[str, Any]]]:
+        """(local paths, names of files refused for their size): a refused file is told, never silently lost."""
+        paths: list[str] = []
+        refused: list[dict[str, Any]] = []
         for file_id in file_ids[:5]:
             try:
                 name, data = await self.client.download(room, file_id)
             except ChatworkError as exc:
                 log.warning("chatwork file %s could not be fetched: %s", file_id, exc)
+                if exc.status == 413:
+                    refused.append(exc.file)
                 continue
             paths.append(save_incoming(self.services, f"cw{file_id}", name, data))
-        return paths
+        return paths, refused
 
     async def _unknown(self, account_id: str, room: str, message_id: str, text: str) -> None:
         locale = guess_locale(text) or self.services.default_locale

@@ -29,10 +29,11 @@ ROOM_WAIT_SECONDS = 10.0  # after a per-room 429, which carries no reset time of
 class ChatworkError(Exception):
     """A request Chatwork refused or could not answer."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, file: dict[str, Any] | None = None) -> None:
         super().__init__(f"chatwork answered {status}: {message}")
         self.status = status
         self.message = message
+        self.file = file or {}  # for a refused download: the file's name and size, to tell the sender
 
     @property
     def retryable(self) -> bool:
@@ -193,7 +194,8 @@ class ChatworkClient:
         """A file shared in a room: its name and bytes, through the 30-second download URL, fetched at once."""
         info = await self.call("GET", f"/rooms/{room_id}/files/{file_id}", params={"create_download_url": 1})
         if int(info.get("filesize") or 0) > self.max_file_bytes:
-            raise ChatworkError(413, f"{info.get('filename')} is larger than {self.max_file_bytes} bytes")
+            file = {"name": str(info.get("filename") or f"file-{file_id}"), "size": int(info["filesize"])}
+            raise ChatworkError(413, f"{file['name']} is larger than {self.max_file_bytes} bytes", file)
         try:
             # The download URL is signed on its own: no API token goes to the file host.
             async with httpx.AsyncClient(timeout=self.http.timeout) as plain:

@@ -218,13 +218,13 @@ class SlackFrontDoor:
 
     @staticmethod
     def _command_text(command: str, text: str) -> str:
-        if command in ("/expense", "/leave"):
+        if command in ("/expense", "/leave", "/contract"):
             return f"{command} {text}".strip()
         if command == "/backoffice":
             word, _, rest = text.partition(" ")
             mapped = _BACKOFFICE_WORDS.get(word.lower(), "help")
             return f"/{mapped} {rest}".strip()
-        return text or "/help"  # /ask and /contract: the words are the question or the request
+        return text or "/help"  # /ask: the words are the question
 
     def _on_mention(self, event: dict[str, Any], say: Callable[..., Any]) -> None:
         # Events are acked by Bolt before this runs; the work still goes to our pool.
@@ -243,7 +243,10 @@ class SlackFrontDoor:
             return
         text = _MENTION.sub("", event.get("text") or "").strip()
         locale = self.locale(event["user"], person)
-        files = tuple(self._download(event.get("files") or []))
+        shared = event.get("files") or []
+        for refused in self._too_large(shared):
+            say(text=t("err.file_too_large", locale, **refused), thread_ts=thread)
+        files = tuple(self._download(shared))
         inbound = Inbound(person, text, platform="slack", locale=locale, attachments=files)
         for reply in self.backoffice.router.handle(inbound):
             fallback, body = blocks.reply_blocks(reply, self._version(reply))
@@ -342,6 +345,15 @@ class SlackFrontDoor:
                     self._post_dm(person, reply)
         self.refresh_cards(request_id)
         self.deliver()
+
+    def _too_large(self, files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Files over the limit are not fetched: the sender is told, rather than the file silently missing."""
+        limit = self.services.max_attachment_mb
+        return [
+            {"name": f.get("name") or f.get("id") or "?", "size": round(int(f["size"]) / 1048576, 1), "limit": limit}
+            for f in files[:5]
+            if int(f.get("size") or 0) > limit * 1024 * 1024
+        ]
 
     def _download(self, files: list[dict[str, Any]]) -> list[str]:
         """Fetch files shared with a message (receipts) with the bot token, into the attachment folder."""
