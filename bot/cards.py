@@ -10,6 +10,7 @@ from bot.models import (
     ContractReview,
     Employee,
     ExpenseClaim,
+    Finding,
     LeaveRequest,
     Reply,
     Request,
@@ -19,6 +20,12 @@ from bot.models import (
 from bot.rules.engine import leave_amount_days
 from bot.services import Services
 from bot.store import records
+
+
+def finding_word(f: Finding, locale: str) -> str:
+    """The word a finding is shown with. A contract checklist item's message opens with its own status
+    (問題なし / 注意 / 重大), so the severity word would only contradict it ("注意: 重大")."""
+    return "" if "level" in f.data else t("severity." + f.severity.value, locale)
 
 
 def amount_text(c: ExpenseClaim) -> str:

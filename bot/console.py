@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.app import App
-from bot.cards import notification_reply
+from bot.cards import finding_word, notification_reply
 from bot.i18n import t
 from bot.models import Action, Card, Employee, Reply, Severity
 from bot.store import records
@@ -31,6 +31,7 @@ ACTION_COMMANDS = {
     "override": "/override {id} …",
     "attach": "/attach {id} FILE",
 }
+LEVEL_STYLE = {"ok": "green", "warning": "yellow", "red_flag": "bold red"}  # contract checklist items
 SEVERITY_STYLE = {Severity.INFO: "cyan", Severity.WARNING: "yellow", Severity.BLOCK: "magenta", Severity.REJECT: "red"}
 
 
@@ -44,8 +45,10 @@ def render_card(card: Card, locale: str) -> Panel:
     if card.findings:
         lines = Text()
         for f in card.findings:
-            lines.append(f"\n[{f.rule_id}] ", style=SEVERITY_STYLE[f.severity])
-            lines.append(f"{t('severity.' + f.severity.value, locale)}: ", style=SEVERITY_STYLE[f.severity])
+            style = LEVEL_STYLE.get(f.data.get("level", ""), SEVERITY_STYLE[f.severity])
+            lines.append(f"\n[{f.rule_id}] ", style=style)
+            if word := finding_word(f, locale):
+                lines.append(f"{word}: ", style=style)
             lines.append(f.message(locale))
         parts.append(lines)
     if card.actions:

@@ -89,9 +89,7 @@ def test_legal_gets_the_report_on_the_approval_card_and_decides(app: App) -> Non
     sample = BY_NAME["ja_outsourcing_90_days"]
     send(app, "e007", "/contract 紙", (file_of(app, "gyomu.pdf", make_pdf(sample.text)),))
     cards = [
-        r.card
-        for r in app.router.handle(Inbound(app.directory.require("e005"), "/pending", platform="test"))
-        if r.card
+        r.card for r in app.router.handle(Inbound(app.directory.require("e005"), "/pending", platform="test")) if r.card
     ]
     assert len(cards) == 1
     card = cards[0]

@@ -461,3 +461,30 @@ def test_a_field_without_a_label_shows_its_text_alone() -> None:
     assert_valid_block_kit(body)
     texts = [f["text"] for f in body[1]["fields"]]
     assert texts == ["*年次有給休暇*\n12日", "年5日取得義務: 0/5日"]
+
+
+# -- contract reports ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+def test_every_test_contract_s_report_is_valid_block_kit_with_red_flags_marked(app: App, locale: str) -> None:
+    from tests.contracts_files import make_pdf
+    from tests.contracts_samples import SAMPLES
+
+    legal = app.directory.require("e005")
+    for n, sample in enumerate(SAMPLES, start=1):
+        path = Path(app.settings.attachments_dir).parent / f"{sample.name}.pdf"
+        path.write_bytes(make_pdf(sample.text))
+        app.router.handle(Inbound(app.directory.require(REQUESTER), "/contract 紙", "test", attachments=(str(path),)))
+        req = records.get_request(app.store, n)
+        assert req is not None and req.kind == "contract"
+        card = request_card(req, app.services, locale, legal)
+        _, body = blocks.reply_blocks(Reply(locale, "", card), req.version)
+        assert_valid_block_kit(body)
+        text = all_text(body)
+        flagged = [k for k, v in sample.expected.items() if v == "red_flag"]
+        for key in flagged:
+            assert f"🚩 *[C2.{key}]*" in text, (sample.name, key)
+        assert "*[C4]" in text  # the stamp duty, whatever the contract
+        if req.status.value == "pending":
+            assert [b["action_id"] for b in buttons(body)] == [APPROVE, REJECT, REQUEST_CHANGES]

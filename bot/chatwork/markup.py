@@ -125,6 +125,10 @@ def card_markup(card: Card, locale: str) -> str:
         if lines:
             lines.append("[hr]")
         for f in card.findings:
+            level = f.data.get("level")
+            if level in _LEVEL_MARK:  # a contract checklist item opens with its own status word
+                lines.append(f"{_LEVEL_MARK[level]} [{defuse(f.rule_id)}] {defuse(f.message(locale))}")
+                continue
             word = t("severity." + f.severity.value, locale)
             lines.append(
                 f"{_SEVERITY_MARK[f.severity.value]} [{defuse(f.rule_id)}] {word}: {defuse(f.message(locale))}"
@@ -138,6 +142,7 @@ def card_markup(card: Card, locale: str) -> str:
 
 
 _SEVERITY_MARK = {"info": "ℹ", "warning": "⚠", "block": "⛔", "reject": "✖"}
+_LEVEL_MARK = {"ok": "✔", "warning": "⚠", "red_flag": "🚩"}
 _ACTION_KEYS = {
     "approve": "chatwork.reply_approve",
     "reject": "chatwork.reply_reject",

@@ -173,8 +173,14 @@ def _field_sections(card: Card) -> list[dict[str, Any]]:
     ]
 
 
-def finding_line(severity: Severity, rule_id: str, message: str, locale: str) -> str:
-    """One finding as mrkdwn: `⚠️ *[E3] 注意*: message`."""
+# A contract checklist item is marked by its own level: an OK item is not "information".
+LEVEL_EMOJI = {"ok": "✅", "warning": "⚠️", "red_flag": "🚩"}
+
+
+def finding_line(severity: Severity, rule_id: str, message: str, locale: str, level: str | None = None) -> str:
+    """One finding as mrkdwn: `⚠️ *[E3] 注意*: message`; a checklist item `🚩 *[C2.payment]* 重大: …`."""
+    if level in LEVEL_EMOJI:
+        return f"{LEVEL_EMOJI[level]} *[{escape(rule_id)}]* {escape(message)}"
     word = t("severity." + severity.value, locale)
     return f"{SEVERITY_EMOJI[severity]} *[{escape(rule_id)}] {escape(word)}*: {escape(message)}"
 
@@ -182,9 +188,10 @@ def finding_line(severity: Severity, rule_id: str, message: str, locale: str) ->
 def _finding_sections(card: Card, locale: str) -> list[dict[str, Any]]:
     lines = []
     for f in card.findings:
-        line = finding_line(f.severity, f.rule_id, f.message(locale), locale)
+        level = f.data.get("level")
+        line = finding_line(f.severity, f.rule_id, f.message(locale), locale, level)
         if len(line) > SECTION_TEXT_MAX:  # cut the message, never an entity or the rule id
-            head = finding_line(f.severity, f.rule_id, "", locale)
+            head = finding_line(f.severity, f.rule_id, "", locale, level)
             line = head + _escaped_clip(f.message(locale), SECTION_TEXT_MAX - len(head))
         lines.append(line)
     return [{"type": "section", "text": _mrkdwn(chunk)} for chunk in _chunks(lines, SECTION_TEXT_MAX)]
