@@ -391,6 +391,10 @@ UI: dict[str, dict[str, str]] = {
         "en": "Please give a request number, e.g. /{command} 12",
     },
     "err.attach_missing": {"ja": "ファイル {path} が見つかりません。", "en": "File {path} was not found."},
+    "err.typed_path": {
+        "ja": "チャットからはファイル名を指定できません。ファイルをメッセージに添付して送ってください。",
+        "en": "Files cannot be named by path from chat; please attach the file to your message instead.",
+    },
     "err.file_too_large": {
         "ja": "「{name}」は{size}MBあり、上限の{limit}MBを超えるため受け取れませんでした。小さくして送り直してください。",
         "en": "'{name}' is {size} MB, over the {limit} MB limit, so it was not received. Please send a smaller file.",

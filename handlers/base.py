@@ -29,6 +29,14 @@ class Inbound:
 
 Command = Callable[[Inbound, str, Services], list[Reply]]
 
+# A path typed in a message names a file on the bot's own machine: only a person sitting at that
+# machine (the console) may point at one. From chat it would let anyone read the server's files.
+LOCAL_FILE_PLATFORMS = frozenset({"console"})
+
+
+def may_name_local_files(msg: Inbound) -> bool:
+    return msg.platform in LOCAL_FILE_PLATFORMS
+
 
 def locale_for(msg: Inbound, services: Services) -> str:
     # The directory setting wins over the platform's; the company default is the last resort.

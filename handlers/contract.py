@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,15 @@ from bot.i18n import t
 from bot.models import LOCALES, ContractReview, Reply
 from bot.services import Services
 from bot.store import records
-from handlers.base import Inbound, card_reply, locale_for, normalize, split_options, text_reply
+from handlers.base import (
+    Inbound,
+    card_reply,
+    locale_for,
+    may_name_local_files,
+    normalize,
+    split_options,
+    text_reply,
+)
 from handlers.receipts import AttachmentError, store_file
 
 log = logging.getLogger(__name__)
@@ -63,6 +72,12 @@ class ContractHandler:
         """`/contract [paper|electronic] [amount=…] [counterparty=…] [our=甲]` with a file, or with the text."""
         words, options = split_options(args)
         pasted = args if looks_like_contract_text(args) else ""
+        if not pasted and may_name_local_files(msg):
+            # The console has no upload: a path typed there is the file.
+            typed = [w for w in words if Path(w).expanduser().is_file()]
+            if typed:
+                words = [w for w in words if w not in typed]
+                msg = replace(msg, attachments=(*msg.attachments, *(str(Path(w).expanduser()) for w in typed)))
         if not msg.attachments and not pasted:
             return text_reply(msg, services, "contract_check.usage", limit=services.max_attachment_mb)
         note = "" if pasted else " ".join(w for w in words if w.lower() not in _PAPER | _ELECTRONIC)

@@ -14,6 +14,7 @@ from handlers.base import (
     Inbound,
     category_of,
     locale_for,
+    may_name_local_files,
     normalize,
     parse_date,
     parse_request_id,
@@ -86,12 +87,16 @@ class ExpenseHandler:
             attendees=attendees,
             invoice_number=(normalize_invoice_number(invoice) or invoice) if invoice else None,
         )
+        if options.get("receipt") and not may_name_local_files(msg):
+            return text_reply(msg, services, "err.typed_path")
         receipt = options.get("receipt") or (msg.attachments[0] if msg.attachments else None)
         return file_with_receipt(msg, claim, receipt, services)
 
     def attach_command(self, msg: Inbound, args: str, services: Services) -> list[Reply]:
         words, _ = split_options(args)
         rid = parse_request_id(words[0]) if words else None
+        if words[1:] and not may_name_local_files(msg):
+            return text_reply(msg, services, "err.typed_path")
         files = words[1:] or list(msg.attachments)
         if rid is None or not files:
             return text_reply(msg, services, "err.bad_id", command="attach")

@@ -14,7 +14,7 @@ from handlers import Inbound
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def say(app: App, who: str, text: str, delivery_id: str | None = None, platform: str = "test") -> list[Reply]:
+def say(app: App, who: str, text: str, delivery_id: str | None = None, platform: str = "console") -> list[Reply]:
     person = app.directory.find(who)
     assert person is not None
     return app.router.handle(Inbound(person, text, platform=platform, delivery_id=delivery_id))
@@ -102,3 +102,16 @@ def test_reject_needs_a_reason_and_the_requester_is_told_why(app: App) -> None:
     assert note["event"] == "decided"
     card = say(app, "e013", "/show 1")[0].card
     assert card is not None and ("Comment", "私物のため") in card.fields
+
+
+def test_a_file_path_typed_in_chat_is_refused_the_console_may_name_one(app: App) -> None:
+    # From chat, a path would name a file on the bot's own server; only the console's user sits there.
+    secret = Path(app.settings.attachments_dir).parent / "server-only.pdf"
+    secret.write_bytes(b"%PDF server file")
+    for text in (f"/expense 12000 supplies 2026-11-20 椅子 receipt={secret}", f"/contract {secret}"):
+        replies = say(app, "e007", text, platform="chatwork")
+        assert "添付して" in texts(replies), text
+    say(app, "e007", "/expense 3200 transport 2026-11-20 タクシー", platform="slack")
+    assert "添付して" in texts(say(app, "e007", f"/attach 1 {secret}", platform="slack"))
+    assert app.store.query("SELECT * FROM attachments") == []
+    assert "#2 を申請しました" in texts(say(app, "e007", f"/expense 12000 supplies 2026-11-20 椅子 receipt={secret}"))

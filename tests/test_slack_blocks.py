@@ -45,7 +45,7 @@ def file_claim(app: App, text: str, who: str = REQUESTER, receipt: bool = True) 
         path.write_bytes(b"%PDF")
         text += f" receipt={path}"
     person = app.directory.require(who)
-    app.router.handle(Inbound(person, text, platform="test"))
+    app.router.handle(Inbound(person, text, platform="console"))
     newest = max(records.list_requests(app.store), key=lambda r: r.id or 0)
     return newest
 
