@@ -232,7 +232,7 @@ class ChatworkFrontDoor:
 
     def _notify_directly(self, person: Employee, reply: Reply) -> None:
         if person.chatwork_account_id:
-            self._enqueue_message(f"dm:{person.chatwork_account_id}", markup.render(reply), person.name("ja"))
+            self._enqueue_message(f"dm:{person.chatwork_account_id}", markup.render(reply), person.name(reply.locale))
 
     def deliver(self) -> int:
         """Queue waiting notifications for people on Chatwork, give approvers a task, close finished tasks."""
