@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 EVENTS = ("mention_to_me", "message_created")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _TOKYO = ZoneInfo("Asia/Tokyo")
-TASK_DUE_WORKING_DAYS = 3
 
 
 def guess_locale(text: str) -> str | None:
@@ -271,7 +270,9 @@ class ChatworkFrontDoor:
         locale = reply.locale
         title = reply.card.title if reply.card else f"#{request_id}"
         body = t("chatwork.task", locale, id=request_id, who=services.name(req.requester_id, locale), title=title)
-        due = services.rules.calendar.nth_working_day_after(services.today(), TASK_DUE_WORKING_DAYS)
+        due = services.rules.calendar.nth_working_day_after(
+            services.today(), services.rules.routing.decision_due_working_days
+        )
         limit = int(dt.datetime.combine(due, dt.time(18, 0), _TOKYO).timestamp())
         account = str(person.chatwork_account_id)
         row = queue.add_task(services.store, request_id, seq, account, target, services.now_iso())

@@ -257,6 +257,7 @@ class CalendarPolicy(Strict):
 class RoutingPolicy(Strict):
     chain_order: list[ApproverRole]
     fallback_roles: list[Role] = Field(min_length=1)
+    decision_due_working_days: int = Field(3, ge=1, le=30)
 
 
 # -- contracts.yaml and stamp_duty.yaml (C1–C5) ------------------------------------------------
