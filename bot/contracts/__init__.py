@@ -5,6 +5,9 @@ and report. Channel-neutral: no chat platform, no network.
     text = read_document(data, filename, max_bytes=10_000_000)
     report = check_contract(text, rules, made_on=today, electronic=False)
     card = report_card(report, locale)
+
+With a model configured (bot.understanding.factory.make_model), pass
+`judge=ModelJudge(model, locale), drafter=ModelDrafter(model)` (bot.contracts.ai).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from typing import Any
 
 # PDF and Word readers load only when a contract is checked: bot.i18n imports this package's texts at every start.
 _HOME = {
+    "ModelDrafter": "ai",
+    "ModelJudge": "ai",
     "ContractText": "documents",
     "DocumentError": "documents",
     "detect_kind": "documents",
@@ -38,6 +43,8 @@ _HOME = {
     "StampDuty": "stamp",
     "stamp_duty": "stamp",
     "TEXTS": "texts",
+    "DraftRequest": "wording",
+    "Drafter": "wording",
     "Wording": "wording",
     "WordingError": "wording",
     "load_wording": "wording",
@@ -59,10 +66,14 @@ __all__ = [
     "ContractText",
     "DeniedMatch",
     "DocumentError",
+    "DraftRequest",
+    "Drafter",
     "ItemJudge",
     "ItemJudgement",
     "ItemResult",
     "ItemStatus",
+    "ModelDrafter",
+    "ModelJudge",
     "StampDuty",
     "Wording",
     "WordingError",

@@ -69,6 +69,9 @@ class ItemResult:
     suggestion_en: str = ""
     source: str = "rules"  # rules | llm: who set the status
     ai_note: Message | None = None  # an AI reading that was not adopted, shown for legal
+    # Locales whose suggestion the model drafted (the rest are the templates in prompts/): a draft is
+    # shown marked as the AI's, for legal to check; it never touches the status.
+    ai_drafted: tuple[str, ...] = ()
 
     @property
     def rule_id(self) -> str:
@@ -82,3 +85,7 @@ class ItemResult:
 
     def suggestion(self, locale: str) -> str:
         return self.suggestion_ja if locale == "ja" else self.suggestion_en
+
+    def suggestion_drafted(self, locale: str) -> bool:
+        """True when the suggestion in `locale` is the model's draft rather than a template."""
+        return ("ja" if locale == "ja" else "en") in self.ai_drafted

@@ -26,7 +26,8 @@ def _item_message(item: ItemResult, locale: str) -> str:
     if item.citation:
         lines.append(t("contract.finding.quote", locale, quote=item.citation.text(locale)))
     if item.suggestion(locale):
-        lines.append(t("contract.finding.suggestion", locale, text=item.suggestion(locale)))
+        key = "contract.finding.suggestion_ai" if item.suggestion_drafted(locale) else "contract.finding.suggestion"
+        lines.append(t(key, locale, text=item.suggestion(locale)))
     if item.ai_note:
         lines.append(item.ai_note.text(locale))
     return "\n".join(lines)
@@ -38,6 +39,7 @@ def item_finding(item: ItemResult) -> Finding:
         "level": item.level,
         "applicable": item.applicable,
         "source": item.source,
+        "ai_drafted": list(item.ai_drafted),  # locales whose suggested wording the model drafted
         "clause": item.citation.clause_ja if item.citation else None,
         "quote": item.citation.excerpt if item.citation else None,
         "facts": item.facts,

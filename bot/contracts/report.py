@@ -7,21 +7,24 @@ Routing is the workflow's business; the report gives it the booleans it routes o
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.contracts.checks import run_checklist, shown_period
-from bot.contracts.clauses import Contract, split_clauses
+from bot.contracts.clauses import Clause, Contract, split_clauses
 from bot.contracts.documents import ContractText, from_pasted_text
 from bot.contracts.extract import ContractMeta, Party, company_key, read_meta, same_company
 from bot.contracts.judge import ChecklistEntry, ItemJudge, run_judge
 from bot.contracts.model import ItemResult, Message
 from bot.contracts.stamp import UNKNOWN, StampDuty, stamp_duty
 from bot.contracts.text import fold, word_pattern
-from bot.contracts.wording import Wording, default_wording
+from bot.contracts.wording import Drafter, DraftRequest, Wording, default_wording
 from bot.i18n import both
 from bot.rules.loader import RuleSet
 from bot.rules.schema import ContractPolicy
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class ContractReport:
                     "level": i.level,
                     "applicable": i.applicable,
                     "source": i.source,
+                    "ai_drafted": list(i.ai_drafted),
                     "clause": i.citation.clause_ja if i.citation else None,
                     "quote": i.citation.excerpt if i.citation else None,
                     "facts": i.facts,
@@ -137,6 +141,7 @@ def check_contract(
     our_party: str | None = None,
     judge: ItemJudge | None = None,
     wording: Wording | None = None,
+    drafter: Drafter | None = None,
 ) -> ContractReport:
     """Check one contract against the rule file.
 
@@ -144,7 +149,8 @@ def check_contract(
     True for an e-signed contract, False for paper, None when nobody said. `counterparty` and
     `amount_yen` are what the requester told us (they win over what is read). `our_party` names
     our side when our name is not in the contract (a label such as 甲, or a name). `judge` is the
-    optional LLM hook (bot.contracts.judge)."""
+    optional LLM hook (bot.contracts.judge); `drafter` optionally drafts the suggested wording for
+    red flags (bot.contracts.ai.ModelDrafter), the templates in prompts/ standing in when it does not."""
     source = from_pasted_text(document) if isinstance(document, str) else document
     contract = split_clauses(source.text, drop_page_numbers=source.kind == "pdf")
     policy = rules.contracts
@@ -154,7 +160,7 @@ def check_contract(
     us_label, them_label = _labels(meta)
     if judge is not None:
         items = _judged(items, judge, contract, policy, us_label, them_label)
-    items = [_with_suggestion(i, policy, wording, us_label, them_label) for i in items]
+    items = [_with_suggestion(i, policy, wording, us_label, them_label, drafter, contract) for i in items]
     value = amount_yen if amount_yen is not None else (meta.amount.yen if meta.amount else None)
     notes: list[Message] = []
     if source.pages_without_text:
@@ -229,17 +235,49 @@ def _judged(
     return out
 
 
-def _with_suggestion(item: ItemResult, policy: ContractPolicy, wording: Wording, us: str, them: str) -> ItemResult:
+def _with_suggestion(
+    item: ItemResult,
+    policy: ContractPolicy,
+    wording: Wording,
+    us: str,
+    them: str,
+    drafter: Drafter | None = None,
+    contract: Contract | None = None,
+) -> ItemResult:
     if item.level != "red_flag":
         return item
     config = policy.checklist[item.key]
     limit = next((getattr(config, k) for k in ("notice_max", "max_days", "max") if hasattr(config, k)), None)
+    clause = _clause_of(item, contract)
     out: dict[str, str] = {}
+    drafted: list[str] = []
     for loc in ("ja", "en"):
         shown = _shown_limit(limit, loc) if limit is not None else ""
         default_us, default_them = ("当社", "相手方") if loc == "ja" else ("we", "the counterparty")
-        out[loc] = wording.suggestion(item.key, loc, us=us or default_us, them=them or default_them, limit=shown)
-    return ItemResult(**{**item.__dict__, "suggestion_ja": out["ja"], "suggestion_en": out["en"]})
+        ours, theirs = us or default_us, them or default_them
+        out[loc] = wording.suggestion(item.key, loc, us=ours, them=theirs, limit=shown)
+        if drafter is not None:
+            draft = _draft(drafter, DraftRequest(item, loc, ours, theirs, out[loc], clause))
+            if draft:
+                out[loc] = draft
+                drafted.append(loc)
+    return replace(item, suggestion_ja=out["ja"], suggestion_en=out["en"], ai_drafted=tuple(drafted))
+
+
+def _draft(drafter: Drafter, request: DraftRequest) -> str | None:
+    """The drafter's wording, or None: a failing drafter costs the report nothing but the draft."""
+    try:
+        text = drafter(request)
+    except Exception:  # the hook is an edge: the template stands
+        log.warning("contract wording drafter failed for %s", request.item.rule_id, exc_info=True)
+        return None
+    return text.strip() if isinstance(text, str) and text.strip() else None
+
+
+def _clause_of(item: ItemResult, contract: Contract | None) -> Clause | None:
+    if item.citation is None or contract is None:
+        return None
+    return next((c for c in contract.clauses if c.index == item.citation.clause_index), None)
 
 
 def _shown_limit(limit: Any, locale: str) -> str:

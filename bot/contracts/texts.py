@@ -384,6 +384,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "contract.finding.item": {"ja": "{status}: {title} — {reason}", "en": "{status}: {title}: {reason}"},
     "contract.finding.quote": {"ja": "根拠: {quote}", "en": "Clause: {quote}"},
     "contract.finding.suggestion": {"ja": "修正案: {text}", "en": "Suggested wording: {text}"},
+    "contract.finding.suggestion_ai": {
+        "ja": "修正案(AIによる下書き・法務が確認してから使ってください): {text}",
+        "en": "Suggested wording (drafted by AI; legal to check before use): {text}",
+    },
     # -- overall (C1, C3, C5) -----------------------------------------------------------------------------
     "contract.C3.auto": {
         "ja": "相互の秘密保持契約で重大な指摘がないため、規程により承認できます(法務に通知)。",

@@ -2,6 +2,9 @@
 
 No clause text lives in Python: legal edits `prompts/contract_wording.{ja,en}.md`, one `## key`
 section per checklist item, with `$us`, `$them` and `$limit` filled in per contract.
+
+When a model is configured, a `Drafter` (bot.contracts.ai.ModelDrafter) may draft the wording for
+a red flag from the clause and the template; the template is used whenever it does not.
 """
 
 from __future__ import annotations
@@ -11,7 +14,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from string import Template
+from typing import Protocol
 
+from bot.contracts.clauses import Clause
+from bot.contracts.model import ItemResult
 from bot.models import LOCALES
 
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
@@ -50,6 +56,25 @@ class Wording:
         ]
         if problems:
             raise WordingError(problems)
+
+
+@dataclass(frozen=True)
+class DraftRequest:
+    """What a drafter gets for one red-flag item in one language."""
+
+    item: ItemResult
+    locale: str
+    us: str  # how the contract calls us (甲), or a neutral word (当社, "we") when unknown
+    them: str
+    template: str  # the template wording, filled in: the starting point, and what is shown if the draft fails
+    clause: Clause | None  # the clause the item rests on; None when the contract has none
+
+
+class Drafter(Protocol):
+    """draft(request) → suggested wording, or None (or raise) to keep the template. It only writes
+    text: the item's status is the rules' (and a verified judge's), never the drafter's."""
+
+    def __call__(self, request: DraftRequest) -> str | None: ...
 
 
 def parse_sections(text: str) -> dict[str, str]:

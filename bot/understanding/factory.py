@@ -1,4 +1,5 @@
-"""Which engine reads messages: offline unless a model is configured, then hybrid by default."""
+"""Which engine reads messages: offline unless a model is configured, then hybrid by default;
+and the model client the contract check and policy answers share, when there is one."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from bot.store.db import Store
 from bot.understanding.hybrid import HybridEngine
 from bot.understanding.llm import LLMEngine
 from bot.understanding.offline import OfflineEngine
+from bot.understanding.structured import StructuredModel
 from bot.understanding.types import Engine
 from bot.understanding.usage import UsageRecorder
 
@@ -36,3 +38,19 @@ def make_engine(settings: Settings, rules: RuleSet, store: Store, clock: Clock, 
         usage=UsageRecorder(store, clock),
     )
     return llm if chosen == "llm" else HybridEngine(offline, llm)
+
+
+def make_model(settings: Settings, store: Store, clock: Clock) -> StructuredModel | None:
+    """The model for the contract checklist, wording drafts and policy answers; None when the bot runs
+    offline: no model configured, or BACKOFFICE_ENGINE=offline chosen (then nothing leaves the process).
+
+    The caller owns the client: close() it when the app stops."""
+    key = settings.openai_api_key
+    if settings.understanding_engine == "offline" or not settings.openai_model or not (key or settings.openai_base_url):
+        return None
+    return StructuredModel(
+        settings.openai_model,
+        key.get_secret_value() if key else None,
+        settings.openai_base_url,
+        usage=UsageRecorder(store, clock),
+    )

@@ -6,12 +6,14 @@ field *as written* ("昨日", "3,200円"). Dates, amounts and invoice numbers ar
 resolved here by the same deterministic code the offline engine uses, so the model never
 does calendar arithmetic and a wrong guess can only drop a field, never invent a date.
 
-Structured output is requested with `with_structured_output(Extraction, method="json_schema",
-strict=True, include_raw=True)`: the schema goes out as `response_format`, which OpenAI and
+Structured output is requested through `StructuredModel` (bot/understanding/structured.py), which
+every caller of the model shares: `with_structured_output(Extraction, method="json_schema",
+strict=True, include_raw=True)`, so the schema goes out as `response_format`, which OpenAI and
 Azure enforce with constrained decoding and Ollama (`format`) and vLLM (guided decoding)
 honour too, whereas a forced tool call (`function_calling`) is ignored by Ollama. The reply is
 plain JSON in the message content, which the SDK validates with pydantic against the very
-model we send, so a fake server in tests returns an ordinary chat completion.
+model we send, so a fake server in tests returns an ordinary chat completion. Retries on
+429/5xx (honouring Retry-After) and the usage rows are the StructuredModel's.
 
 Text is redacted before it leaves the process (principle 6); free-text values that come
 back are restored. Any failure (network, timeout, HTTP error after retries, malformed JSON,
@@ -22,7 +24,6 @@ is never lost and this engine never raises.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import re
 import time
@@ -31,17 +32,14 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-import httpx
-import openai
-from langchain_core.exceptions import ModelRefusalError
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
-from langchain_openai import ChatOpenAI
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel
 
 from bot.rules.invoice import normalize_invoice_number
 from bot.understanding.amounts import find_amounts, normalize, parse_amount_text
 from bot.understanding.dates import Direction, resolve_date_expression
 from bot.understanding.redact import Redaction, redact
+from bot.understanding.structured import StructuredModel
 from bot.understanding.types import (
     CATEGORIES,
     CONTRACT_TYPES,
@@ -62,8 +60,6 @@ LOCALES = ("ja", "en")
 # of its own: at or above CONFIDENT, so neither hybrid nor a handler asks about it again.
 STATED = 0.85
 DEFAULTED = 0.8  # a default the spec prescribes (annual leave, a full day), as the offline engine does
-# Servers that answer without an API key (a local Ollama) still need one for the SDK to start.
-NO_KEY = "not-needed"
 
 # The vocabularies live in types.py; at run time they become Literals so the JSON schema sent
 # to the model carries them as enums. mypy cannot follow a Literal built from a tuple, so it sees str.
@@ -131,32 +127,39 @@ class LLMEngine:
         self.model = model
         self.fallback = fallback
         self.calendar = calendar
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self.usage = usage
-        self.backoff = backoff  # first wait after a 429/5xx without Retry-After; doubles each time
-        self.max_wait = max_wait  # a Retry-After longer than this is not worth making a user wait for
-        self.sleep = sleep
         # Read at start, so a missing prompt file stops the bot at once rather than on every message.
         self.prompts = {
             loc: Template((prompts_dir / f"understand.{loc}.md").read_text(encoding="utf-8")) for loc in LOCALES
         }
-        # openai>=3 defaults to httpx2; we hand it an httpx client instead (the SDK accepts both)
-        # so the HTTP stack is the one this project declares, and respx in the tests sees every request.
-        self._http = httpx.Client(timeout=timeout)
-        chat = ChatOpenAI(
-            model=model,
-            api_key=SecretStr(api_key or NO_KEY),
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=0,  # retries are ours: backoff we control, and each attempt is counted in usage
-            http_client=self._http,
-            use_responses_api=False,  # /chat/completions is what every OpenAI-compatible server speaks
+        # Retries, Retry-After, usage rows and the failure reasons live in StructuredModel, shared with
+        # every other caller of the model.
+        self.client = StructuredModel(
+            model,
+            api_key,
+            base_url,
+            timeout,
+            max_retries,
+            usage,
+            backoff=backoff,
+            max_wait=max_wait,
+            sleep=sleep,
         )
-        self._chain = chat.with_structured_output(Extraction, method="json_schema", strict=True, include_raw=True)
+
+    # Read through to the client, so there is one place these settings live.
+    @property
+    def timeout(self) -> float:
+        return self.client.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self.client.max_retries
+
+    @property
+    def usage(self) -> UsageRecorder | None:
+        return self.client.usage
 
     def close(self) -> None:
-        self._http.close()
+        self.client.close()
 
     # -- the Engine protocol -------------------------------------------------------------------
 
@@ -197,90 +200,8 @@ class LLMEngine:
     def _ask(
         self, redacted: str, today: dt.date, locale: str, kind_hint: str | None, engine: str
     ) -> tuple[Extraction | None, str]:
-        messages = self._messages(redacted, today, locale, kind_hint)
-        attempts = self.max_retries + 1
-        for attempt in range(attempts):
-            started = time.monotonic()  # a duration, not a date: the injected clock is for `at`
-            try:
-                out = self._chain.invoke(messages)
-            except openai.APIStatusError as exc:
-                reason = f"HTTP {exc.status_code}"
-                self._record(engine, started, reason, _usage_from_response(exc.response))
-                if exc.status_code == 429 or exc.status_code >= 500:
-                    if attempt + 1 < attempts:
-                        wait = self._wait(attempt, exc.response)
-                        if wait is not None:
-                            self.sleep(wait)
-                            continue
-                        return None, f"{reason}, Retry-After longer than {self.max_wait:g}s"
-                    return None, f"{reason} after {attempts} attempts"
-                return None, reason
-            except openai.APITimeoutError:
-                # Not retried: a user already waited `timeout` seconds; the offline reading is instant.
-                self._record(engine, started, "timeout")
-                return None, f"no answer within {self.timeout:g}s"
-            except openai.APIConnectionError:
-                self._record(engine, started, "connection failed")
-                return None, "cannot reach the model server"
-            except ValidationError as exc:
-                # Raised by the SDK's pydantic parse of the reply; str(exc) would quote the reply, so only
-                # error types and field names are kept.
-                errors = exc.errors()
-                if any(e["type"] == "json_invalid" for e in errors):
-                    reason = "malformed JSON in the reply"
-                else:
-                    reason = (
-                        "reply violates the schema ("
-                        + ", ".join(sorted({str(e["loc"][0]) for e in errors if e["loc"]}))
-                        + ")"
-                    )
-                self._record(engine, started, reason, _usage_from_response(getattr(exc, "response", None)))
-                return None, reason
-            except Exception as exc:  # the SDK's length/content-filter errors, anything langchain raises
-                reason = f"model call failed ({type(exc).__name__})"
-                self._record(engine, started, reason, _usage_from_response(getattr(exc, "response", None)))
-                return None, reason
-            raw, parsed, error = out["raw"], out["parsed"], out["parsing_error"]
-            tokens = _usage_from_message(raw)
-            if not isinstance(parsed, Extraction):
-                reason = "the model refused" if isinstance(error, ModelRefusalError) else "no structured reply"
-                self._record(engine, started, reason, tokens)
-                return None, reason
-            self._record(engine, started, None, tokens)
-            return parsed, ""
-        raise AssertionError("unreachable: the loop returns")
-
-    def _wait(self, attempt: int, response: httpx.Response | Any) -> float | None:
-        """Seconds to wait before the next attempt: Retry-After when the server says, else backoff."""
-        headers = getattr(response, "headers", None) or {}
-        given = None
-        try:
-            if "retry-after-ms" in headers:
-                given = float(headers["retry-after-ms"]) / 1000
-            elif "retry-after" in headers:
-                # Seconds only: the HTTP-date form would need the wall clock, so it counts as absent.
-                given = float(headers["retry-after"])
-        except ValueError:
-            given = None
-        if given is None:
-            return min(self.backoff * 2**attempt, self.max_wait)
-        return max(given, 0.0) if given <= self.max_wait else None
-
-    def _record(self, engine: str, started: float, failure: str | None, tokens: tuple[int, int] = (0, 0)) -> None:
-        if self.usage is None:
-            return
-        try:
-            self.usage.record(
-                engine=engine,
-                model=self.model,
-                ok=failure is None,
-                prompt_tokens=tokens[0],
-                completion_tokens=tokens[1],
-                latency_ms=int((time.monotonic() - started) * 1000),
-                reason=failure,
-            )
-        except Exception as exc:  # bookkeeping must never cost a user their answer
-            log.warning("could not record an LLM call (%s)", type(exc).__name__)
+        reply, reason = self.client.ask(self._messages(redacted, today, locale, kind_hint), Extraction, engine=engine)
+        return (reply, "") if isinstance(reply, Extraction) else (None, reason or "no structured reply")
 
     # -- from what was written to what it means ------------------------------------------------
 
@@ -392,17 +313,3 @@ class _Reading:
         """A value as the user wrote it: placeholders ([PHONE_1]) put back, blank as absent."""
         value = self.redaction.restore(value).strip() if value else None
         return value or None
-
-
-def _usage_from_message(message: Any) -> tuple[int, int]:
-    meta = getattr(message, "usage_metadata", None) or {}
-    return int(meta.get("input_tokens") or 0), int(meta.get("output_tokens") or 0)
-
-
-def _usage_from_response(response: Any) -> tuple[int, int]:
-    """Tokens a failed reply still cost, read from the raw HTTP body when there is one."""
-    try:
-        usage = json.loads(response.content).get("usage") or {}
-        return int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
-    except Exception:  # no body, not JSON, no usage: nothing to count
-        return 0, 0
