@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Settings
 from bot.directory import Directory, load_directory_file
+from bot.knowledge.service import KnowledgeService
 from bot.router import Router
 from bot.rules.loader import RuleSet, load_rules
 from bot.services import Services
@@ -20,6 +22,7 @@ from bot.workflow import Workflow
 log = logging.getLogger(__name__)
 
 DEMO_DIRECTORY = "org.yaml"
+POLICIES_DIR = "policies"
 
 
 @dataclass
@@ -65,6 +68,10 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
             records.save_employees(store, employees, clock.now().isoformat(timespec="seconds"), None, str(seed))
             log.info("directory seeded from %s (%d people)", seed, len(employees))
     workflow = Workflow(store, rules, Directory(records.load_employees(store)), clock)
+    # Nothing of the policies is read here: the index is built at the first question (or `knowledge reindex`),
+    # and a broken policy file costs the policy answers only, never expenses or leave. A model's answers
+    # plug in as `services.knowledge.answerer` (bot.knowledge.ai.ModelAnswerer(...).answer).
+    knowledge = KnowledgeService(settings.knowledge_dir / POLICIES_DIR, monotonic=time.monotonic)
     services = Services(
         store,
         rules,
@@ -72,6 +79,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
         clock,
         settings.attachments_dir,
         make_engine(settings, rules, store, clock),
+        knowledge,
         settings.locale,
     )
     return App(settings, store, rules, services, Router(services))

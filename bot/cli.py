@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bot.app import App, build_app
+from bot.app import POLICIES_DIR, App, build_app
 from bot.config import Settings
 from bot.directory import DirectoryError
 from bot.i18n import days, t
@@ -60,6 +60,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     app = _app(args)
+    _warm_knowledge(app)
     slack = chatwork = None
     if settings.slack_bot_token:
         secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
@@ -94,6 +95,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if slack is not None:
             slack.shutdown()
         app.close()
+
+
+def _warm_knowledge(app: App) -> None:
+    """Build the policy index before the first question rather than during it; a broken document is reported
+    here and costs only the policy answers (the bot serves expenses and leave all the same)."""
+    from bot.knowledge.documents import KnowledgeError
+
+    try:
+        sections, seconds = app.services.knowledge.reindex()
+    except KnowledgeError as err:
+        print(f"Policy questions are off until the documents are fixed: {err}", file=sys.stderr)
+        return
+    logging.getLogger(__name__).info("policy index: %d sections in %.2f s", sections, seconds)
 
 
 def _default_user(app: App) -> str | None:
@@ -355,12 +369,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    """What the language model has cost: calls, failures and tokens, in total and by day."""
+    """What the language model has cost (calls, failures and tokens, in total and by day), and how policy
+    questions went: answered, with confidence, votes, handed to a person, answered by the team, saved as FAQ."""
     from bot.understanding.usage import usage_summary
 
     app = _app(args)
     try:
         summary = usage_summary(app.store)
+        questions = records.question_stats(app.store)
     finally:
         app.close()
     print(
@@ -372,6 +388,29 @@ def cmd_stats(args: argparse.Namespace) -> int:
             f"  {day.day}  {day.calls} calls, {day.failures} failed, "
             f"{day.prompt_tokens} + {day.completion_tokens} tokens"
         )
+    q = questions
+    print(
+        f"Policy questions: {q.answered} answered ({q.confident_share:.0%} with confidence)   "
+        f"👍 helpful: {q.helpful}  👎 not helpful: {q.unhelpful}   "
+        f"asked a person: {q.asked_person}  answered by the team: {q.relayed}  saved as FAQ: {q.saved_faq}"
+    )
+    return 0
+
+
+def cmd_knowledge_reindex(args: argparse.Namespace) -> int:
+    """Read every policy document and build the search index: a check after editing them. A running bot
+    picks edits up by itself within seconds; this says at once whether they read."""
+    from bot.knowledge.documents import KnowledgeError
+    from bot.knowledge.service import KnowledgeService
+
+    policies = _settings(args).knowledge_dir / POLICIES_DIR
+    try:
+        sections, seconds = KnowledgeService(policies).reindex()
+    except KnowledgeError as err:
+        print(f"The policy documents have errors; policy questions cannot be answered until fixed:\n  {err}",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_ERROR
+    print(f"Indexed {sections} sections from {policies} in {seconds:.2f} s.")
     return 0
 
 
@@ -433,7 +472,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", help="as of this date (default: today)")
     p.add_argument("--taken-this-year", type=float, default=0.0, help="days already taken in this leave year")
     p.set_defaults(func=cmd_leave_set_balance)
-    sub.add_parser("stats", help="language model usage: calls, failures, tokens").set_defaults(func=cmd_stats)
+    sub.add_parser(
+        "stats", help="language model usage (calls, failures, tokens) and policy questions (answers, votes, FAQ)"
+    ).set_defaults(func=cmd_stats)
+    knowledge = sub.add_parser("knowledge", help="the policy documents").add_subparsers(
+        dest="knowledge_command", required=True
+    )
+    p = knowledge.add_parser("reindex", help="read the policy documents and build the search index now")
+    p.add_argument("--knowledge", dest="knowledge", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_knowledge_reindex)
     return parser
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.clock import Clock
 from bot.directory import Directory
+from bot.knowledge.service import KnowledgeService
 from bot.models import Employee
 from bot.rules.loader import RuleSet
 from bot.store.db import Store
@@ -23,6 +24,7 @@ class Services:
     clock: Clock
     attachments_dir: Path
     understanding: Engine
+    knowledge: KnowledgeService
     default_locale: str = "ja"
     max_attachment_mb: int = 20
 

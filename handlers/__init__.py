@@ -7,6 +7,7 @@ from handlers.base import Command, Inbound
 from handlers.contract import ContractHandler
 from handlers.expense import ExpenseHandler
 from handlers.leave import LeaveHandler
+from handlers.question import QuestionHandler
 from handlers.status import StatusHandler
 
 __all__ = ["Command", "Inbound", "command_table"]
@@ -14,6 +15,7 @@ __all__ = ["Command", "Inbound", "command_table"]
 
 def command_table() -> dict[str, Command]:
     expense, leave, status, approval = ExpenseHandler(), LeaveHandler(), StatusHandler(), ApprovalHandler()
+    question = QuestionHandler()
     table: dict[str, Command] = {
         "expense": expense.submit_command,
         "attach": expense.attach_command,
@@ -24,6 +26,13 @@ def command_table() -> dict[str, Command]:
         "pending": status.pending_command,
         "balance": status.balance_command,
         "contract": ContractHandler().contract_command,
+        "ask": question.ask_command,
+        "helpful": question.helpful_command,
+        "unhelpful": question.unhelpful_command,
+        "askperson": question.ask_person_command,
+        "ask-person": question.ask_person_command,
+        "answer": question.answer_command,
+        "savefaq": question.save_faq_command,
     }
     for command in ACTION_OF_COMMAND:
         table[command] = approval.make(command)
@@ -42,6 +51,13 @@ def command_table() -> dict[str, Command]:
         "残日数": "balance",
         "自分": "mine",
         "承認待ち": "pending",
+        "質問": "ask",
+        "役に立った": "helpful",
+        "役に立たない": "unhelpful",
+        "役に立たなかった": "unhelpful",
+        "担当者に聞く": "askperson",
+        "回答": "answer",
+        "faq登録": "savefaq",  # typed "/FAQ登録": the router looks names up in lower case
     }
     for alias, command in aliases.items():
         table[alias] = table[command]

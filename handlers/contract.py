@@ -46,6 +46,19 @@ def looks_like_contract_text(text: str) -> bool:
     return len(text) >= _PASTED_MIN_CHARS or len(_ARTICLE.findall(text)) >= 2
 
 
+_ASKS_FOR_A_CHECK = re.compile(
+    r"(チェック|確認|レビュー|審査|見て)(して)?(もら|いただ|頂|くれ|ほし|欲し|お願い|ください|下さい)"
+    r"|お願い(します|できますか|できませんか)"
+    r"|\b(can|could|would|will) you\b.*\b(check|review|look)|\bplease\b.*\b(check|review)",
+    re.IGNORECASE,
+)
+
+
+def asks_for_a_check(text: str) -> bool:
+    """「チェックしてもらえますか?」 / "Could you review…?" ask for work, however they end: not a policy question."""
+    return bool(_ASKS_FOR_A_CHECK.search(normalize(text)))
+
+
 def is_pasted_contract(text: str) -> bool:
     """Free text that is a contract pasted without a command: several article headings in a long text."""
     text = normalize(text)

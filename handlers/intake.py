@@ -20,7 +20,8 @@ from bot.understanding.amounts import parse_amount_text
 from bot.understanding.dates import Direction, resolve_date_expression
 from bot.understanding.types import CONFIDENT, FIELDS_BY_INTENT, Understanding
 from handlers.base import Inbound, category_of, locale_for, normalize, submitted_reply, text_reply
-from handlers.contract import ContractHandler, is_pasted_contract
+from handlers.contract import ContractHandler, asks_for_a_check, is_pasted_contract
+from handlers.question import QuestionHandler, looks_like_question
 from handlers.receipts import attach, file_with_receipt
 from handlers.status import StatusHandler
 
@@ -61,11 +62,14 @@ class IntakeHandler:
     def __init__(self) -> None:
         self.status = StatusHandler()
         self.contract = ContractHandler()
+        self.questions = QuestionHandler()
 
     def handle_text(self, msg: Inbound, services: Services, kind_hint: str | None = None) -> list[Reply]:
         """`kind_hint` is the command used (/expense, /leave): the message is that kind of request."""
         me = msg.employee
         text = normalize(msg.text)
+        if not msg.attachments and (typed := self.questions.typed_action(msg, services)) is not None:
+            return typed  # 「回答 Q12 …」: a question card's action typed as words, wherever a conversation stands
         conversation = records.get_conversation(services.store, me.id)
         if conversation and _CANCEL.match(text):
             records.end_conversation(services.store, me.id)
@@ -79,7 +83,16 @@ class IntakeHandler:
             conversation = None
         today = services.today()
         understood = services.understanding.understand(msg.text, today, locale_for(msg, services), kind_hint)
-        if understood.intent == "contract_review" or (not msg.attachments and is_pasted_contract(msg.text)):
+        asks_about_contracts = (
+            understood.intent == "contract_review"
+            and not msg.attachments
+            and looks_like_question(text)
+            and not asks_for_a_check(text)
+        )
+        if asks_about_contracts:
+            # 「NDAは誰が確認しますか?」 is a question about the contract rules, not a contract to check.
+            understood.intent = "question"
+        elif understood.intent == "contract_review" or (not msg.attachments and is_pasted_contract(msg.text)):
             # 「このNDAチェックお願いします」 with the file, or the contract itself pasted: the contract check.
             records.end_conversation(services.store, me.id)
             return self.contract.from_free_text(msg, services, understood.fields)
@@ -121,7 +134,11 @@ class IntakeHandler:
                 return self.status.balance_command(msg, "", services)
             return self.status.mine_command(msg, "", services)
         if u.intent == "question":
-            return text_reply(msg, services, "intake.question")
+            return self.questions.from_free_text(msg, services)
+        if looks_like_question(msg.text) and not msg.attachments:
+            # Slack's /ask hands its words over as free text: a question the engine could not place is still
+            # worth a search (and, when the policies are silent, a person to ask).
+            return self.questions.from_free_text(msg, services)
         return text_reply(msg, services, "intake.other")
 
     def _continue(

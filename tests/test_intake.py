@@ -107,7 +107,15 @@ def test_status_and_other_messages(app: App) -> None:
     balance = app.router.handle(Inbound(person, "有給あと何日残ってる？"))
     assert balance[0].card is not None and balance[0].card.title.startswith("有給休暇の残日数")
     assert "経費精算や休暇申請を文章で送ってください" in say(app, "e007", "お疲れ様です！")
-    assert "規程への自動回答は準備中です" in say(app, "e007", "慶弔休暇って何日取れるんでしょうか")
+    answer = say(app, "e007", "慶弔休暇って何日取れるんでしょうか")
+    assert "結婚は5日" in answer and "休暇規程 第10条「特別休暇」" in answer  # answered from the policies, cited
+
+
+def test_a_question_about_contracts_is_answered_and_a_request_for_a_check_asks_for_the_file(app: App) -> None:
+    assert "よくある質問" in say(app, "e007", "NDAは誰が確認しますか?")
+    requests = ("このNDAをチェックしてもらえますか?", "Could you review our NDA?", "NDAのチェックお願いします")
+    for text in requests:
+        assert "契約書のファイル" in say(app, "e007", text), text
 
 
 def test_free_text_after_a_command_is_understood(app: App) -> None:

@@ -168,7 +168,7 @@ def test_backoffice_help_answers_through_the_response_url(env: Env) -> None:
         ("/backoffice", "cancel 5", "#5 という申請は見つかりません。"),
         ("/backoffice", "balance", "年5日取得義務: 0/5日"),
         ("/ask", "", "コマンド一覧"),
-        ("/ask", "出張の日当はいくら?", "経費は経理、休暇は人事、契約は法務"),
+        ("/ask", "出張の日当はいくら?", "旅費規程 第5条「日当」"),
         ("/contract", "", "契約書のファイル(PDF・Word・テキスト、20MBまで)を添付して"),
         ("/contract", "このNDAチェックお願いします", "契約書のファイル"),
     ],

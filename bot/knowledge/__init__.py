@@ -4,6 +4,10 @@ with the passage quoted and cited, or handed to the team that owns them.
     kb = KnowledgeBase(settings.knowledge_dir / "policies")   # built on first use; kb.reindex() to build now
     answer = answer_question(kb, "出張の日当はいくら?")            # offline: quoted passage, or "not sure"
 
+In the running bot, `services.knowledge` (service.KnowledgeService) owns the knowledge base and keeps it
+current; handlers/question.py answers through it, and cards.question_notification renders what the team
+and the asker are told.
+
 LLM path: `result = kb.search(q)`, `prompt = build_prompt(result)`, send prompt.system and
 prompt.user (response_format: ANSWER_SCHEMA), then `validate_model_answer(reply, result, kb)`.
 """
@@ -22,6 +26,7 @@ _HOME = {
     "grounding_problems": "grounded", "parse_model_answer": "grounded", "validate_model_answer": "grounded",
     "Hit": "index", "KnowledgeBase": "index", "SearchResult": "index", "detect_locale": "index",
     "is_personal_data_question": "personal", "TEXTS": "texts",
+    "KnowledgeService": "service", "KnowledgeUnavailable": "service", "question_notification": "cards",
 }  # fmt: skip
 
 
@@ -39,6 +44,8 @@ __all__ = [
     "Hit",
     "KnowledgeBase",
     "KnowledgeError",
+    "KnowledgeService",
+    "KnowledgeUnavailable",
     "ModelAnswer",
     "Quote",
     "SearchResult",
@@ -51,5 +58,6 @@ __all__ = [
     "grounding_problems",
     "is_personal_data_question",
     "parse_model_answer",
+    "question_notification",
     "validate_model_answer",
 ]

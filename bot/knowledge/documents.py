@@ -83,12 +83,23 @@ def load_settings(policies_dir: Path) -> SearchSettings:
 
 def _yaml_mapping(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(read_text(path)) or {}
     except yaml.YAMLError as e:
         raise KnowledgeError(f"{path}: {e}") from e
     if not isinstance(data, dict):
         raise KnowledgeError(f"{path}: expected a mapping at the top level")
     return data
+
+
+def read_text(path: Path) -> str:
+    """A policy file's text; a file saved in another encoding, or unreadable, is an error that names it
+    (a bare UnicodeDecodeError would not say which of the documents is at fault)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise KnowledgeError(f"{path}: not UTF-8 text (byte {e.start}); save it as UTF-8") from e
+    except OSError as e:
+        raise KnowledgeError(f"{path}: cannot be read ({e.strerror or e})") from e
 
 
 def policy_files(policies_dir: Path) -> list[Path]:
@@ -111,7 +122,7 @@ def parse_document(path: Path) -> list[Section]:
         if heading is not None:
             sections.append(_section(path, doc, lang, title, heading, "\n".join(body).strip()))
 
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in read_text(path).splitlines():
         if line.startswith("# ") and not title:
             title = line[2:].strip()
         elif line.startswith("## "):

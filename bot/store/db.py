@@ -249,8 +249,41 @@ def _v6(db: sqlite_utils.Database) -> None:
     db.table("chatwork_tasks").create_index(["request_id"])
 
 
+def _v7(db: sqlite_utils.Database) -> None:
+    # Policy questions asked in chat: what the bot answered, whether a person was asked and what they said,
+    # and the asker's vote. The question's words are for the asker and the owning team only: never logged.
+    db.table("questions").create(
+        {
+            "id": int,
+            "asker_id": str,
+            "platform": str,
+            "text": str,
+            "locale": str,
+            "answer": str,  # the bot's reply as sent
+            "source": str,  # quoted | llm
+            "confident": int,
+            "confidence": float,
+            "citations": str,  # JSON list of section ids: those cited, or the closest when not sure
+            "owner": str,  # the team that answers for it (finance, hr, legal, admin); NULL when none
+            "status": str,  # answered | unsure | asked | relayed
+            "asked_at": str,  # when the asker handed it to a person
+            "relayed_answer": str,  # the team's answer
+            "answered_by": str,
+            "answered_at": str,
+            "faq_section": str,  # the FAQ entry it was saved as (faq-added#q3)
+            "feedback": int,  # +1 helpful, -1 not helpful, NULL no vote; the last vote counts
+            "feedback_at": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"asker_id", "text", "status", "created_at"},
+    )
+    db.table("questions").create_index(["asker_id"])
+    db.table("questions").create_index(["status"])
+
+
 # Append only: a released migration is never edited, a new one is added after it.
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 
 
 class Store:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.leave_ledger import Grant, Usage
@@ -391,3 +392,172 @@ def remember_slack_identity(store: Store, slack_user_id: str, employee_id: str, 
 def slack_identities(store: Store) -> dict[str, str]:
     """Employee id → Slack id, for people matched by e-mail."""
     return {r["employee_id"]: r["slack_user_id"] for r in store.query("SELECT * FROM slack_identities")}
+
+
+# -- policy questions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRecord:
+    """One policy question asked in chat, from the bot's answer to the team's, and the asker's vote."""
+
+    id: int
+    asker_id: str
+    platform: str
+    text: str
+    locale: str
+    answer: str
+    source: str  # quoted | llm
+    confident: bool
+    confidence: float
+    citations: tuple[str, ...]  # section ids: cited when confident, the closest when not
+    owner: str | None  # the team that answers for it
+    status: str  # answered | unsure | asked | relayed
+    asked_at: str | None
+    relayed_answer: str | None
+    answered_by: str | None
+    answered_at: str | None
+    faq_section: str | None
+    feedback: int | None  # +1 | -1 | None
+    feedback_at: str | None
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionStats:
+    answered: int  # every question the bot answered (sure or not)
+    confident: int
+    helpful: int
+    unhelpful: int
+    asked_person: int
+    relayed: int
+    saved_faq: int
+
+    @property
+    def confident_share(self) -> float:
+        return self.confident / self.answered if self.answered else 0.0
+
+
+def _question_from_row(row: dict[str, Any]) -> QuestionRecord:
+    return QuestionRecord(
+        id=row["id"],
+        asker_id=row["asker_id"],
+        platform=row["platform"] or "",
+        text=row["text"],
+        locale=row["locale"] or "ja",
+        answer=row["answer"] or "",
+        source=row["source"] or "quoted",
+        confident=bool(row["confident"]),
+        confidence=float(row["confidence"] or 0.0),
+        citations=tuple(json.loads(row["citations"] or "[]")),
+        owner=row["owner"],
+        status=row["status"],
+        asked_at=row["asked_at"],
+        relayed_answer=row["relayed_answer"],
+        answered_by=row["answered_by"],
+        answered_at=row["answered_at"],
+        faq_section=row["faq_section"],
+        feedback=row["feedback"],
+        feedback_at=row["feedback_at"],
+        created_at=row["created_at"],
+    )
+
+
+def add_question(
+    store: Store,
+    *,
+    asker_id: str,
+    platform: str,
+    text: str,
+    locale: str,
+    answer: str,
+    source: str,
+    confident: bool,
+    confidence: float,
+    citations: Sequence[str],
+    owner: str | None,
+    at: str,
+) -> int:
+    """Keep a question with the bot's answer; its id (shown as Q<id>)."""
+    cur = store.execute(
+        "INSERT INTO questions (asker_id, platform, text, locale, answer, source, confident, confidence, citations, "
+        "owner, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            asker_id,
+            platform,
+            text,
+            locale,
+            answer,
+            source,
+            int(confident),
+            confidence,
+            dumps(list(citations)),
+            owner,
+            "answered" if confident else "unsure",
+            at,
+        ),
+    )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+def get_question(store: Store, question_id: int) -> QuestionRecord | None:
+    rows = store.query("SELECT * FROM questions WHERE id = ?", (question_id,))
+    return _question_from_row(rows[0]) if rows else None
+
+
+def record_question_feedback(store: Store, question_id: int, vote: int, at: str) -> None:
+    """The asker's 👍 (+1) or 👎 (-1); a later vote replaces an earlier one."""
+    if vote not in (1, -1):
+        raise ValueError(f"a vote is +1 or -1, not {vote}")
+    store.execute("UPDATE questions SET feedback = ?, feedback_at = ? WHERE id = ?", (vote, at, question_id))
+
+
+def mark_question_asked(store: Store, question_id: int, actor: str, at: str) -> bool:
+    """Handed to a person: only from answered or unsure, once. False when it already was (or is gone)."""
+    with store.tx():
+        cur = store.execute(
+            "UPDATE questions SET status = 'asked', asked_at = ? WHERE id = ? AND status IN ('answered', 'unsure')",
+            (at, question_id),
+        )
+        if cur.rowcount != 1:
+            return False
+        store.audit(at, actor, "question.asked_person", None, {"question": question_id})
+    return True
+
+
+def relay_question_answer(store: Store, question_id: int, answer: str, by: str, at: str) -> bool:
+    """The team's answer, once: False when someone answered first (or it is gone)."""
+    with store.tx():
+        cur = store.execute(
+            "UPDATE questions SET status = 'relayed', relayed_answer = ?, answered_by = ?, answered_at = ? "
+            "WHERE id = ? AND status != 'relayed'",
+            (answer, by, at, question_id),
+        )
+        if cur.rowcount != 1:
+            return False
+        store.audit(at, by, "question.answered", None, {"question": question_id})
+    return True
+
+
+def set_question_faq(store: Store, question_id: int, section_id: str, by: str, at: str) -> bool:
+    """Saved as an FAQ entry, once, and only after the team answered."""
+    with store.tx():
+        cur = store.execute(
+            "UPDATE questions SET faq_section = ? WHERE id = ? AND status = 'relayed' AND faq_section IS NULL",
+            (section_id, question_id),
+        )
+        if cur.rowcount != 1:
+            return False
+        store.audit(at, by, "question.saved_faq", None, {"question": question_id, "section": section_id})
+    return True
+
+
+def question_stats(store: Store) -> QuestionStats:
+    row = store.query(
+        "SELECT COUNT(*) AS answered, COALESCE(SUM(confident), 0) AS confident, "
+        "COALESCE(SUM(feedback = 1), 0) AS helpful, COALESCE(SUM(feedback = -1), 0) AS unhelpful, "
+        "COUNT(asked_at) AS asked_person, COALESCE(SUM(status = 'relayed'), 0) AS relayed, "
+        "COUNT(faq_section) AS saved_faq FROM questions"
+    )[0]
+    return QuestionStats(**{k: int(v) for k, v in row.items()})
