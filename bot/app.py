@@ -16,7 +16,7 @@ from bot.rules.loader import RuleSet, load_rules
 from bot.services import Services
 from bot.store import records
 from bot.store.db import Store
-from bot.understanding.factory import make_engine
+from bot.understanding.factory import PROMPTS_DIR, make_engine, make_model
 from bot.workflow import Workflow
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,8 @@ class App:
         return len(employees)
 
     def close(self) -> None:
+        if self.services.model is not None:
+            self.services.model.close()
         self.store.close()
 
 
@@ -69,9 +71,15 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
             log.info("directory seeded from %s (%d people)", seed, len(employees))
     workflow = Workflow(store, rules, Directory(records.load_employees(store)), clock)
     # Nothing of the policies is read here: the index is built at the first question (or `knowledge reindex`),
-    # and a broken policy file costs the policy answers only, never expenses or leave. A model's answers
-    # plug in as `services.knowledge.answerer` (bot.knowledge.ai.ModelAnswerer(...).answer).
+    # and a broken policy file costs the policy answers only, never expenses or leave.
     knowledge = KnowledgeService(settings.knowledge_dir / POLICIES_DIR, monotonic=time.monotonic)
+    model = make_model(settings, store, clock)
+    if model is not None:
+        # Imported here: it loads the search libraries, which an offline start leaves to the first question.
+        from bot.knowledge.ai import ModelAnswerer
+
+        # Grounded answers: the model drafts from the passages found; an answer that does not hold is replaced.
+        knowledge.answerer = ModelAnswerer(model, PROMPTS_DIR).answer
     services = Services(
         store,
         rules,
@@ -81,5 +89,6 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
         make_engine(settings, rules, store, clock),
         knowledge,
         settings.locale,
+        model=model,
     )
     return App(settings, store, rules, services, Router(services))

@@ -12,6 +12,7 @@ from bot.knowledge.service import KnowledgeService
 from bot.models import Employee
 from bot.rules.loader import RuleSet
 from bot.store.db import Store
+from bot.understanding.structured import StructuredModel
 from bot.understanding.types import Engine
 from bot.workflow import Workflow
 
@@ -27,6 +28,9 @@ class Services:
     knowledge: KnowledgeService
     default_locale: str = "ja"
     max_attachment_mb: int = 20
+    # The model for the contract checklist's second reading and wording drafts (policy answers reach it
+    # through `knowledge`); None offline. It only ever reads and drafts: the rules decide.
+    model: StructuredModel | None = None
 
     @property
     def directory(self) -> Directory:

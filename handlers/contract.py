@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -76,10 +75,8 @@ def shown_name(path: str) -> str:
 class ContractHandler:
     kind = "contract"
 
-    def __init__(self, judge_for: Callable[[str], Any] | None = None, drafter: Any = None) -> None:
-        # The model's second reading and wording drafts, when a model is configured (bot.contracts.ai).
-        self.judge_for = judge_for
-        self.drafter = drafter
+    def __init__(self) -> None:
+        self._drafters: dict[int, Any] = {}  # one drafter per model: it reads its prompt files once
 
     def contract_command(self, msg: Inbound, args: str, services: Services) -> list[Reply]:
         """`/contract [paper|electronic] [amount=…] [counterparty=…] [our=甲]` with a file, or with the text."""
@@ -131,6 +128,17 @@ class ContractHandler:
             counterparty=fields.get("counterparty"),
         )
 
+    def _ai(self, services: Services, locale: str) -> tuple[Any, Any]:
+        """The model's second reading of each item and its wording drafts, when a model is configured."""
+        model = services.model
+        if model is None:
+            return None, None
+        from bot.contracts.ai import ModelDrafter, ModelJudge
+
+        if id(model) not in self._drafters:
+            self._drafters[id(model)] = ModelDrafter(model)
+        return ModelJudge(model, locale), self._drafters[id(model)]
+
     def check(
         self,
         msg: Inbound,
@@ -170,7 +178,7 @@ class ContractHandler:
         except DocumentError as err:
             log.info("contract file refused: %s", err)  # the code and size only; never the contract's words
             return [Reply(locale, err.message(locale) + "\n" + t("contract_check.what_next", locale))]
-        judge = self.judge_for(locale) if self.judge_for else None
+        judge, drafter = self._ai(services, locale)
         report = check_contract(
             document,
             services.rules,
@@ -180,9 +188,9 @@ class ContractHandler:
             amount_yen=amount_yen,
             our_party=our_party,
             judge=judge,
-            **({"drafter": self.drafter} if self.drafter is not None else {}),
+            drafter=drafter,
         )
-        review = review_from_report(report, stored, note, counterparty, judged=judge is not None)
+        review = review_from_report(report, stored, note, counterparty, model=services.model)
         result = services.workflow.submit(msg.employee, review, source=f"{msg.platform}:{msg.delivery_id or ''}")
         req = result.request
         assert req is not None and req.id is not None
@@ -200,7 +208,7 @@ class ContractHandler:
 
 
 def review_from_report(
-    report: Any, stored: str | None, note: str, counterparty: str | None, judged: bool = False
+    report: Any, stored: str | None, note: str, counterparty: str | None, model: Any = None
 ) -> ContractReview:
     """What the rules route on and the card shows, from a ContractReport (bot.contracts.report)."""
     from bot.contracts import report_fields, report_findings
@@ -223,7 +231,8 @@ def review_from_report(
         summary={loc: report_fields(report, loc) for loc in LOCALES},
         file=stored,
         note=note,
-        ai_note="contract checklist: model second reader" if judged else "",
+        # Which model read the items a second time: its findings and drafts are marked as the AI's on the card.
+        ai_note=f"{model.model}: checklist read a second time, wording drafted" if model is not None else "",
         checked_with=report.ruleset_version,
     )
 
