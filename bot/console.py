@@ -30,6 +30,12 @@ ACTION_COMMANDS = {
     "confirm_unpaid": "/confirm {id}",
     "override": "/override {id} …",
     "attach": "/attach {id} FILE",
+    # Policy questions: the number is the question's (Q12), not a request's.
+    "helpful": "/helpful Q{id}",
+    "unhelpful": "/unhelpful Q{id}",
+    "ask_person": "/askperson Q{id}",
+    "answer_question": "/answer Q{id} …",
+    "save_faq": "/savefaq Q{id}",
 }
 LEVEL_STYLE = {"ok": "green", "warning": "yellow", "red_flag": "bold red"}  # contract checklist items
 SEVERITY_STYLE = {Severity.INFO: "cyan", Severity.WARNING: "yellow", Severity.BLOCK: "magenta", Severity.REJECT: "red"}

@@ -34,9 +34,11 @@ GROUP = "300"
 
 
 class CwEnv:
-    def __init__(self, tmp_path: Path, contacts: dict[str, str] | None = None) -> None:
+    def __init__(self, tmp_path: Path, contacts: dict[str, str] | None = None, knowledge: Path | None = None) -> None:
         self.fake = FakeChatwork(time.time, contacts=contacts or DIRECT).__enter__()
-        settings = Settings(db=tmp_path / "bot.db", knowledge_dir=ROOT / "knowledge", attachments_dir=tmp_path / "f")
+        settings = Settings(
+            db=tmp_path / "bot.db", knowledge_dir=knowledge or ROOT / "knowledge", attachments_dir=tmp_path / "f"
+        )
         self.app: App = build_app(settings, FixedClock("2026-11-24T10:00"))
         self.chatwork = ChatworkFrontDoor(self.app, "cw-token", TOKEN, poll_seconds=0.2)
         self.port = free_port()
@@ -302,3 +304,38 @@ def test_a_file_over_the_limit_is_named_in_the_answer_and_not_fetched(env: CwEnv
     answers = env.wait_room(GROUP, 2)
     assert any("「scan.pdf」は2.0MBあり、上限の1MBを超える" in a for a in answers)
     assert records.list_requests(env.app.store) == []
+
+
+# -- policy questions ----------------------------------------------------------------------------------
+
+HR = "1000004"
+
+
+def test_an_unsure_question_goes_to_hr_and_the_answer_comes_back_and_becomes_an_faq(tmp_path: Path) -> None:
+    import shutil
+
+    knowledge = tmp_path / "knowledge"  # saving an FAQ writes into the policies: never the repository's
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    e = CwEnv(tmp_path, contacts={**DIRECT, HR: "500004"}, knowledge=knowledge)
+    try:
+        question = "育児休業は何か月取れますか?"
+        e.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\n{question}")
+        (reply,) = e.wait_room(GROUP)
+        assert "確かな答えが見つかりませんでした" in reply and "担当者に聞く Q1" in reply  # the words to reply with
+        e.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\n担当者に聞く Q1")
+        assert "人事" in e.wait_room(GROUP, 2)[1]
+        team_card = e.wait_room("500004")[0]  # HR's direct chat with the bot
+        assert question in team_card and "回答 Q1" in team_card and "渡辺 翔太" in team_card
+        answer = "子が1歳になるまで取れます。詳しくは人事にご相談ください。"
+        e.say(HR, f"[To:{BOT_ID}] 経費ボットさん\n回答 Q1 {answer}", room="500004")
+        told = e.wait(lambda: [m for m in e.fake.in_room(DIRECT[WATANABE]) if answer in m])
+        assert "高橋 陽子" in told[0]  # who answered
+        confirmation = e.wait_room("500004", 2)[1]
+        assert "FAQ登録 Q1" in confirmation
+        e.say(HR, f"[To:{BOT_ID}] 経費ボットさん\nFAQ登録 Q1", room="500004")
+        e.wait_room("500004", 3)
+        e.say(CLARK, f"[To:{BOT_ID}] Bot\n{question}")
+        again = e.wait(lambda: [m for m in e.fake.in_room(GROUP) if m.startswith(f"[rp aid={CLARK}")])[0]
+        assert "子が1歳になるまで" in again and "Ask a person" not in again
+    finally:
+        e.close()

@@ -122,3 +122,18 @@ def test_unknown_console_user_is_refused_politely(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "「ghost」という社員は見つかりません。" in proc.stderr
+
+
+def test_a_contract_by_path_and_a_policy_question_in_the_console(tmp_path: Path) -> None:
+    from tests.contracts_files import make_pdf
+    from tests.contracts_samples import SAMPLES
+
+    contract = tmp_path / "業務委託契約書.pdf"
+    contract.write_bytes(make_pdf(next(s for s in SAMPLES if s.name == "ja_outsourcing_90_days").text))
+    script = "\n".join([f"/contract 紙 {contract}", "出張の日当はいくら?", "/helpful Q1", "/quit"])
+    out = run_console(tmp_path, script)
+    assert "契約書を確認しました(#1): 重大 1件" in out
+    assert "[C2.payment]" in out and "印紙税は¥2,000" in out
+    assert "旅費規程 第5条「日当」" in out
+    assert "/helpful Q1" in out and "/unhelpful Q1" in out  # the buttons as commands to type
+    assert "ありがとうございます" in out
