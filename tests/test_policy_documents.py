@@ -123,7 +123,9 @@ def _stated_amounts(text: str, lang: str) -> list[tuple[int, str | None, str]]:
 
 
 def _documents() -> list[Path]:
-    return sorted(p for p in POLICIES.glob("*.md") if p.name != "README.md")
+    # faq-added.<lang>.md holds answers the teams saved from chat (a demo run may create one): written by
+    # people, in the asker's language only, so these shipped-document checks do not apply to it.
+    return sorted(p for p in POLICIES.glob("*.md") if p.name != "README.md" and not p.name.startswith("faq-added."))
 
 
 @pytest.mark.parametrize("path", _documents(), ids=lambda p: p.name)
