@@ -130,20 +130,8 @@ class QuestionHandler:
             fields = ((t("kb.q.field.closest", locale), closest),) if closest else ()
             kept = tuple(q.section_id for q in answer.quotes)
         with services.store.tx():
-            qid = records.add_question(
-                services.store,
-                asker_id=msg.employee.id,
-                platform=msg.platform,
-                text=question,
-                locale=locale,
-                answer=text,
-                source=answer.source,
-                confident=answer.confident,
-                confidence=answer.confidence,
-                citations=kept,
-                owner=answer.owner,
-                at=services.now_iso(),
-            )
+            told = (text, answer.source, answer.confident, answer.confidence)
+            qid = _keep(services, msg, question, locale, told, kept, answer.owner, services.now_iso())
         return [Reply(locale, text, answer_card(qid, locale, fields, ask_person=not answer.confident))]
 
     def _unavailable(self, msg: Inbound, question: str, exc: KnowledgeUnavailable, services: Services) -> list[Reply]:
@@ -156,20 +144,7 @@ class QuestionHandler:
             if exc.first:
                 for admin in services.directory.holders("admin"):
                     records.notify(services.store, admin.id, "question_kb_broken", None, {"problem": exc.problem}, at)
-            qid = records.add_question(
-                services.store,
-                asker_id=msg.employee.id,
-                platform=msg.platform,
-                text=question,
-                locale=locale,
-                answer=text,
-                source="quoted",
-                confident=False,
-                confidence=0.0,
-                citations=(),
-                owner=None,
-                at=at,
-            )
+            qid = _keep(services, msg, question, locale, (text, "quoted", False, 0.0), (), None, at)
         return [Reply(locale, text, answer_card(qid, locale, (), vote=False, ask_person=True))]
 
     # -- the asker's follow-ups --------------------------------------------------------------
@@ -321,3 +296,31 @@ def _split_id(args: str) -> tuple[str, str]:
 def may_answer(person: Employee, rec: QuestionRecord) -> bool:
     """Someone of the owning team, or an admin (who also answers what no team owns)."""
     return person.has_role(team_role(rec.owner)) or person.has_role("admin")
+
+
+def _keep(
+    services: Services,
+    msg: Inbound,
+    question: str,
+    locale: str,
+    told: tuple[str, str, bool, float],
+    citations: tuple[str, ...],
+    owner: str | None,
+    at: str,
+) -> int:
+    """Record a question and what the asker was told: (text, source, confident, confidence)."""
+    text, source, confident, confidence = told
+    return records.add_question(
+        services.store,
+        asker_id=msg.employee.id,
+        platform=msg.platform,
+        text=question,
+        locale=locale,
+        answer=text,
+        source=source,
+        confident=confident,
+        confidence=confidence,
+        citations=citations,
+        owner=owner,
+        at=at,
+    )
