@@ -4,6 +4,7 @@ requests as Slack sends them, and a fake Slack Web API recording every call."""
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -32,11 +33,11 @@ WATANABE, ITO, CLARK = "U0000000007", "U0000000006", "U0000000008"
 
 
 class Env:
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, knowledge: Path = ROOT / "knowledge") -> None:
         self.fake = FakeSlack(
             users={"U9999999999": {"id": "U9999999999", "locale": "en-US", "profile": {"email": "guest@example.com"}}}
         )
-        settings = Settings(db=tmp_path / "bot.db", knowledge_dir=ROOT / "knowledge", attachments_dir=tmp_path / "f")
+        settings = Settings(db=tmp_path / "bot.db", knowledge_dir=knowledge, attachments_dir=tmp_path / "f")
         self.app: App = build_app(settings, FixedClock("2026-11-24T10:00"))
         self.slack = SlackFrontDoor(self.app, "xoxb-test", SECRET, self.fake.url)
         self.port = free_port()
@@ -522,3 +523,165 @@ def test_contract_command_without_a_file_says_how_to_send_one(env: Env) -> None:
     env.command("/contract", "")
     answer = env.fake.wait_for("webhook", 2)[-1]
     assert "契約書のファイル" in answer["text"]
+
+
+# -- policy questions ------------------------------------------------------------------------------
+
+HR, FINANCE = "U0000000004", "U0000000003"
+UNSURE = "育児休業は取れますか?"  # the policies do not say: HR answers for leave
+
+
+@pytest.fixture
+def qenv(tmp_path: Path) -> Iterator[Env]:
+    """The bot on a copy of the knowledge folder: saving an FAQ writes into its policies."""
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge, ignore=shutil.ignore_patterns("faq-added.*"))
+    e = Env(tmp_path, knowledge)
+    yield e
+    e.close()
+
+
+def dm(env: Env, user: str, text: str, event_id: str) -> None:
+    event = {"type": "message", "channel_type": "im", "user": user, "text": text, "ts": "1764000000.000700",
+             "channel": "D" + user[1:]}  # fmt: skip
+    assert env.event(event, event_id).status_code == 200
+
+
+def sent(env: Env, method: str, channel: str, containing: str = "") -> dict[str, Any]:
+    """The first `method` call to `channel` whose text or blocks contain `containing`, waiting for it."""
+    found: list[dict[str, Any]] = []
+
+    def check() -> bool:
+        found[:] = [
+            m for m in env.fake.of(method)
+            if m.get("channel") == channel and containing in m.get("text", "") + json.dumps(m.get("blocks") or [],
+                                                                                             ensure_ascii=False)
+        ]  # fmt: skip
+        return bool(found)
+
+    wait_until(check)
+    return found[0]
+
+
+def submit_answer(env: Env, view: dict[str, Any], answer: str, user: str = HR) -> httpx.Response:
+    submitted = {**view, "id": "V2", "state": {"values": {"answer": {"answer": {"type": "plain_text_input",
+                                                                              "value": answer}}}}}  # fmt: skip
+    payload = {"type": "view_submission", "user": {"id": user}, "team": {"id": "T1"}, "view": submitted}
+    return env.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+def test_an_unsure_question_goes_to_hr_is_answered_in_a_form_and_saved_as_an_faq(qenv: Env) -> None:
+    env = qenv
+    unsure = env.app.services.knowledge.answer(UNSURE)
+    assert unsure.confident is False and unsure.owner == "hr"
+    dm(env, WATANABE, UNSURE, "Ev30")
+    answer = sent(env, "chat.postMessage", "D0000000007", "確かな答えが見つかりませんでした")
+    assert (blocks.QUESTION_ASK_PERSON, "Q1") in buttons(answer)
+
+    # The asker clicks "ask a person": told beside the card; HR (and only HR) gets the card with "answer".
+    assert env.click(blocks.QUESTION_ASK_PERSON, "Q1", WATANABE, channel="D0000000007").status_code == 200
+    assert "人事にお送りしました" in sent(env, "chat.postEphemeral", "D0000000007")["text"]
+    team = sent(env, "chat.postMessage", "D0000000004", "質問 Q1")
+    assert buttons(team) == [(blocks.QUESTION_ANSWER, "Q1")]
+    assert UNSURE in json.dumps(team["blocks"], ensure_ascii=False)
+    assert {r["recipient_id"] for r in env.app.store.query("SELECT recipient_id FROM notifications")} == {"e004"}
+
+    # HR clicks "answer": the form opens (before the ack), with the question above the input.
+    assert env.click(blocks.QUESTION_ANSWER, "Q1", HR, channel="D0000000004").status_code == 200
+    view = env.fake.wait_for("views.open")[0]["view"]
+    assert view["callback_id"] == blocks.ANSWER_CALLBACK and UNSURE in json.dumps(view, ensure_ascii=False)
+    reply = "取得できます。子が1歳になるまで、申請により休業できます。"
+    done = submit_answer(env, view, reply)
+    assert done.status_code == 200 and done.content in (b"", b"{}")
+
+    # The asker gets the answer in a DM; HR gets the confirmation with "save as FAQ" in a DM.
+    relayed = sent(env, "chat.postMessage", "D0000000007", reply)
+    assert "高橋 陽子" in relayed["text"]
+    assert [a for a, _ in buttons(relayed)] == [blocks.QUESTION_HELPFUL, blocks.QUESTION_UNHELPFUL]
+    confirmation = sent(env, "chat.postMessage", "D0000000004", "渡辺 翔太さんにお届けしました")
+    assert buttons(confirmation) == [(blocks.QUESTION_SAVE_FAQ, "Q1")]
+    row = records.get_question(env.app.store, 1)
+    assert row is not None and row.status == "relayed" and row.answered_by == "e004" and row.relayed_answer == reply
+
+    # One more click keeps it as an FAQ entry, written to the copy of the policies.
+    env.click(blocks.QUESTION_SAVE_FAQ, "Q1", HR, channel="D0000000004")
+    saved = sent(env, "chat.postEphemeral", "D0000000004", "FAQに登録しました")
+    assert "よくある質問(担当者の回答) Q1" in saved["text"]
+    entry = (env.app.settings.knowledge_dir / "policies" / "faq-added.ja.md").read_text(encoding="utf-8")
+    assert f"## Q1. {UNSURE}" in entry and reply in entry
+
+    # The same question asked again is answered at once, from the new entry, with nobody to ask.
+    dm(env, WATANABE, UNSURE, "Ev31")
+    again = sent(env, "chat.postMessage", "D0000000007", "よくある質問(担当者の回答) Q1")
+    assert "子が1歳になるまで" in again["text"]
+    assert [a for a, _ in buttons(again)] == [blocks.QUESTION_HELPFUL, blocks.QUESTION_UNHELPFUL]
+    second = records.get_question(env.app.store, 2)
+    assert second is not None and second.confident and second.citations[0] == "faq-added#q1"
+
+
+def test_a_thumbs_up_is_recorded_and_a_colleagues_is_refused_politely(env: Env) -> None:
+    dm(env, WATANABE, "タクシー代に領収書は必要ですか?", "Ev40")
+    answer = sent(env, "chat.postMessage", "D0000000007", "よくある質問 Q1")
+    assert buttons(answer) == [(blocks.QUESTION_HELPFUL, "Q1"), (blocks.QUESTION_UNHELPFUL, "Q1")]
+    env.click(blocks.QUESTION_HELPFUL, "Q1", CLARK, channel="D0000000008")
+    refused = sent(env, "chat.postEphemeral", "D0000000008")
+    assert refused["user"] == CLARK and "Only the person who asked Q1" in refused["text"]
+    row = records.get_question(env.app.store, 1)
+    assert row is not None and row.feedback is None
+    env.click(blocks.QUESTION_HELPFUL, "Q1", WATANABE, channel="D0000000007")
+    thanks = sent(env, "chat.postEphemeral", "D0000000007")
+    assert thanks["user"] == WATANABE and "ありがとうございます" in thanks["text"]
+    wait_until(lambda: (r := records.get_question(env.app.store, 1)) is not None and r.feedback == 1)
+    stats = records.question_stats(env.app.store)
+    assert (stats.answered, stats.helpful, stats.unhelpful) == (1, 1, 0)
+
+
+def test_a_thumbs_down_offers_a_person_with_a_button_beside_the_card(env: Env) -> None:
+    dm(env, WATANABE, "タクシー代に領収書は必要ですか?", "Ev41")
+    sent(env, "chat.postMessage", "D0000000007", "よくある質問 Q1")
+    env.click(blocks.QUESTION_UNHELPFUL, "Q1", WATANABE, channel="D0000000007")
+    offer = sent(env, "chat.postEphemeral", "D0000000007")
+    assert "経理" in offer["text"] and buttons(offer) == [(blocks.QUESTION_ASK_PERSON, "Q1")]
+    assert records.question_stats(env.app.store).unhelpful == 1
+
+
+def test_someone_outside_the_team_gets_no_form_but_the_routers_refusal(qenv: Env) -> None:
+    env = qenv
+    dm(env, WATANABE, UNSURE, "Ev50")
+    sent(env, "chat.postMessage", "D0000000007", "Q1")
+    env.click(blocks.QUESTION_ASK_PERSON, "Q1", WATANABE, channel="D0000000007")
+    sent(env, "chat.postMessage", "D0000000004", "質問 Q1")
+    env.click(blocks.QUESTION_ANSWER, "Q1", FINANCE, channel="D0000000003")  # finance does not answer for HR
+    refused = sent(env, "chat.postEphemeral", "D0000000003")
+    assert "人事の担当" in refused["text"]
+    assert env.fake.of("views.open") == []  # neither the form nor the question's words
+    env.click(blocks.QUESTION_SAVE_FAQ, "Q1", WATANABE, channel="D0000000007")  # nor does the asker save it
+    assert "人事の担当" in sent(env, "chat.postEphemeral", "D0000000007", "人事の担当")["text"]
+    row = records.get_question(env.app.store, 1)
+    assert row is not None and row.status == "asked" and row.faq_section is None
+
+
+def test_an_empty_answer_stays_in_the_form_and_nothing_is_relayed(qenv: Env) -> None:
+    env = qenv
+    dm(env, WATANABE, UNSURE, "Ev60")
+    sent(env, "chat.postMessage", "D0000000007", "Q1")
+    env.click(blocks.QUESTION_ASK_PERSON, "Q1", WATANABE, channel="D0000000007")
+    sent(env, "chat.postMessage", "D0000000004", "質問 Q1")
+    env.click(blocks.QUESTION_ANSWER, "Q1", HR, channel="D0000000004")
+    view = env.fake.wait_for("views.open")[0]["view"]
+    empty = submit_answer(env, view, "  \n ")
+    assert empty.status_code == 200 and empty.json() == {
+        "response_action": "errors",
+        "errors": {"answer": "回答を入力してください。"},
+    }
+    time.sleep(0.3)
+    row = records.get_question(env.app.store, 1)
+    assert row is not None and row.status == "asked" and row.relayed_answer is None
+    to_asker = [m for m in env.fake.of("chat.postMessage") if m.get("channel") == "D0000000007"]
+    assert len(to_asker) == 1  # only the bot's own answer, nothing from HR
+    # Once answered, another click on "answer" says who did, instead of opening the form again.
+    submit_answer(env, view, "取得できます。")
+    wait_until(lambda: (r := records.get_question(env.app.store, 1)) is not None and r.status == "relayed")
+    env.click(blocks.QUESTION_ANSWER, "Q1", "U0000000001", channel="D0000000001")  # an admin
+    assert "高橋 陽子さんが回答しています" in sent(env, "chat.postEphemeral", "D0000000001")["text"]
+    assert len(env.fake.of("views.open")) == 1

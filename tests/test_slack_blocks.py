@@ -488,3 +488,143 @@ def test_every_test_contract_s_report_is_valid_block_kit_with_red_flags_marked(a
         assert "*[C4]" in text  # the stamp duty, whatever the contract
         if req.status.value == "pending":
             assert [b["action_id"] for b in buttons(body)] == [APPROVE, REJECT, REQUEST_CHANGES]
+
+
+# -- policy questions ----------------------------------------------------------------------------------
+
+
+def ask(app: App, who: str, text: str) -> Reply:
+    (reply,) = app.router.handle(Inbound(app.directory.require(who), text, platform="slack"))
+    return reply
+
+
+def told(app: App, who: str) -> list[Reply]:
+    """What `who` is sent next, rendered as the Slack adapter's deliver() renders it."""
+    person = app.directory.require(who)
+    rows = records.undelivered(app.store, who)
+    records.mark_delivered(app.store, [r["id"] for r in rows], app.services.now_iso())
+    return [notification_reply(r["event"], r["request_id"], r["data"], app.services, person) for r in rows]
+
+
+def test_every_question_action_has_a_fixed_slack_id_apart_from_the_request_ones() -> None:
+    assert blocks.QUESTION_ACTION_IDS == {
+        "helpful": "question_helpful",
+        "unhelpful": "question_unhelpful",
+        "ask_person": "question_ask_person",
+        "answer_question": "question_answer",
+        "save_faq": "question_save_faq",
+    }
+    assert not set(blocks.QUESTION_ACTION_IDS.values()) & set(ACTION_IDS.values())
+    assert blocks.QUESTION_ACTION_OF_SLACK_ID[blocks.QUESTION_ANSWER] == "answer_question"
+
+
+def test_question_cards_get_buttons_carrying_the_question_number_and_no_version(app: App) -> None:
+    # Sure: 👍/👎 on the asker's answer. A version passed in (as for a request) never reaches these values.
+    sure = ask(app, REQUESTER, "/ask タクシー代に領収書は必要ですか?")
+    _, body = reply_blocks(sure, 7)
+    assert_valid_block_kit(body)
+    assert [(b["action_id"], b["value"], b.get("style")) for b in buttons(body)] == [
+        (blocks.QUESTION_HELPFUL, "Q1", None),
+        (blocks.QUESTION_UNHELPFUL, "Q1", None),
+    ]
+    assert [b["text"]["text"] for b in buttons(body)] == ["👍 役に立った", "👎 役に立たなかった"]
+    assert "役に立った Q1" in all_text(body)  # the typed hint stays for those who prefer words
+    # Not sure: "ask a person" as well, the primary one.
+    unsure = ask(app, REQUESTER, "/ask 育児休業は取れますか?")
+    _, body = reply_blocks(unsure)
+    assert_valid_block_kit(body)
+    assert [(b["action_id"], b["value"], b.get("style")) for b in buttons(body)] == [
+        (blocks.QUESTION_HELPFUL, "Q2", None),
+        (blocks.QUESTION_UNHELPFUL, "Q2", None),
+        (blocks.QUESTION_ASK_PERSON, "Q2", "primary"),
+    ]
+    # HR's card: "answer".
+    ask(app, REQUESTER, "/askperson Q2")
+    (team,) = told(app, "e004")
+    _, body = reply_blocks(team)
+    assert_valid_block_kit(body)
+    assert [(b["action_id"], b["value"], b["text"]["text"]) for b in buttons(body)] == [
+        (blocks.QUESTION_ANSWER, "Q2", "回答する")
+    ]
+    # The answerer's confirmation: "save as FAQ"; the asker's relayed answer: 👍/👎 again.
+    done = ask(app, "e004", "/answer Q2 取得できます。<@U123> & 人事まで")
+    _, body = reply_blocks(done)
+    assert_valid_block_kit(body)
+    assert [(b["action_id"], b["value"]) for b in buttons(body)] == [(blocks.QUESTION_SAVE_FAQ, "Q2")]
+    assert "<@U123>" not in all_text(body) and "&lt;@U123&gt; &amp; 人事まで" in all_text(body)
+    (answered,) = told(app, REQUESTER)
+    _, body = reply_blocks(answered)
+    assert_valid_block_kit(body)
+    assert [b["action_id"] for b in buttons(body)] == [blocks.QUESTION_HELPFUL, blocks.QUESTION_UNHELPFUL]
+
+
+def test_question_buttons_follow_the_askers_language(app: App) -> None:
+    reply = ask(app, COLLEAGUE, "/ask What's the dress code?")
+    _, body = reply_blocks(reply)
+    assert_valid_block_kit(body)
+    assert [b["text"]["text"] for b in buttons(body)] == ["👍 Helpful", "👎 Not helpful", "Ask a person"]
+
+
+def test_question_values_encode_and_decode() -> None:
+    assert blocks.encode_question_value(12) == "Q12"
+    assert blocks.decode_question_value("Q12") == 12
+    for junk in ["", "12", "12:3", "Q", "Q0", "q12", "Q-1", "Q12\n", " Q12", "Q１２", "Q" + "9" * 19, None, 12]:
+        assert blocks.decode_question_value(junk) is None, junk
+
+
+def answer_submission(modal: dict[str, Any], value: Any) -> dict[str, Any]:
+    return {
+        "id": "V124",
+        "type": "modal",
+        "callback_id": modal["callback_id"],
+        "private_metadata": modal["private_metadata"],
+        "blocks": modal["blocks"],
+        "state": {"values": {"answer": {"answer": {"type": "plain_text_input", "value": value}}}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("locale", "title", "label", "submit"),
+    [
+        ("ja", "質問への回答", "Q12 への回答", "回答を送る"),
+        ("en", "Answer a question", "Your answer to Q12", "Send answer"),
+    ],
+)
+def test_the_answer_modal_shows_the_question_and_round_trips(locale: str, title: str, label: str, submit: str) -> None:
+    modal = blocks.answer_modal(12, locale, "育児休業は <@U1> 取れますか?")
+    View(**modal).validate_json()
+    assert modal["callback_id"] == "question_answer" and json.loads(modal["private_metadata"]) == {"question": 12}
+    assert modal["title"]["text"] == title and len(title) <= 24 and modal["submit"]["text"] == submit
+    question, field = modal["blocks"]
+    assert question["type"] == "section" and question["text"]["text"].endswith("育児休業は &lt;@U1&gt; 取れますか?")
+    assert field["block_id"] == "answer" and field["label"]["text"] == label
+    assert field["element"]["multiline"] is True and field["element"]["max_length"] == 3000
+    assert blocks.read_answer_submission(answer_submission(modal, "  取れます。\n申請は人事へ。 ")) == (
+        12,
+        "取れます。\n申請は人事へ。",
+    )
+    # Blank is not malformed: the listener answers it with a field error.
+    assert blocks.read_answer_submission(answer_submission(modal, "   ")) == (12, "")
+    assert blocks.read_answer_submission(answer_submission(modal, None)) == (12, "")
+    # Without the question's words (the caller did not pass them) there is only the input.
+    assert [b["type"] for b in blocks.answer_modal(3, "en")["blocks"]] == ["input"]
+
+
+def test_an_answer_form_that_is_not_ours_raises() -> None:
+    modal = blocks.answer_modal(5, "ja")
+    views: list[Any] = [
+        answer_submission(modal, "x") | {"callback_id": "approval_reason"},
+        answer_submission(modal, "x") | {"private_metadata": "not json"},
+        answer_submission(modal, "x") | {"private_metadata": '{"question":0}'},
+        answer_submission(modal, "x") | {"private_metadata": '{"question":true}'},
+        answer_submission(modal, "x") | {"private_metadata": '{"question":"5"}'},
+        answer_submission(modal, "x") | {"private_metadata": "[5]"},
+        answer_submission(modal, "x") | {"state": {"values": {}}},
+        answer_submission(modal, "x") | {"state": {"values": {"answer": {"answer": "x"}}}},
+        answer_submission(modal, 42),
+        [],
+        None,
+    ]
+    for view in views:
+        with pytest.raises(ValueError):
+            blocks.read_answer_submission(view)

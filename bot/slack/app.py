@@ -31,6 +31,7 @@ from bot.store import records
 from handlers import Inbound
 from handlers.approval import ACTION_OF_COMMAND
 from handlers.base import result_reply, submitted_reply
+from handlers.question import may_answer
 from handlers.receipts import file_with_receipt, save_incoming
 
 log = logging.getLogger(__name__)
@@ -54,10 +55,20 @@ _ACTION_OF = {
 
 
 _COMMAND_OF_ACTION = {action: command for command, action in ACTION_OF_COMMAND.items()}
+# A question's button runs the command its card's footer suggests typing, so a click and a typed line are
+# one path through the router (who may do it, what they are told). `answer_question` opens a form first.
+_QUESTION_COMMAND = {"helpful": "helpful", "unhelpful": "unhelpful", "ask_person": "askperson", "save_faq": "savefaq"}
 
 
 def _locale_of_slack(locale: str | None) -> str:
     return "ja" if (locale or "").lower().startswith("ja") else "en"
+
+
+def _channel_of(body: dict[str, Any] | None) -> str | None:
+    """The conversation of the card that was clicked; None for a form's submission, which has none."""
+    body = body or {}
+    channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
+    return channel if isinstance(channel, str) and channel else None
 
 
 class SlackFrontDoor:
@@ -105,6 +116,9 @@ class SlackFrontDoor:
         for action_id in _ACTION_OF:
             app.action(action_id)(self._on_button)
         app.view("approval_reason")(self._on_reason)
+        for slack_id, ours in blocks.QUESTION_ACTION_OF_SLACK_ID.items():
+            app.action(slack_id)(self._on_answer_button if ours == "answer_question" else self._on_question_button)
+        app.view(blocks.ANSWER_CALLBACK)(self._on_answer)
         app.view(forms.EXPENSE_CALLBACK)(self._on_form)
         app.view(forms.LEAVE_CALLBACK)(self._on_form)
         app.error(self._on_error)
@@ -161,6 +175,16 @@ class SlackFrontDoor:
             except SlackApiError:
                 self._locales[user_id] = self.services.default_locale
         return self._locales[user_id]
+
+    def _known(self, user_id: str) -> Employee | None:
+        """Who this is, from what the bot already knows (never a Slack call): for the 3 seconds of a trigger id."""
+        if user_id in self._people:
+            return self._people[user_id]
+        person = self.services.directory.find(user_id)
+        if person is None:
+            known = next((emp for emp, slack in self._slack_ids.items() if slack == user_id), None)
+            person = self.services.directory.get(known) if known else None
+        return person if person is not None and person.active else None
 
     def slack_id(self, person: Employee) -> str | None:
         return person.slack_user_id or self._slack_ids.get(person.id)
@@ -323,9 +347,7 @@ class SlackFrontDoor:
         body: dict[str, Any] | None,
     ) -> None:  # fmt: skip
         person = self.employee(user_id)
-        channel = ((body or {}).get("container") or {}).get("channel_id") or ((body or {}).get("channel") or {}).get(
-            "id"
-        )
+        channel = _channel_of(body)
         if person is None:
             if channel:
                 self._unknown(
@@ -345,6 +367,92 @@ class SlackFrontDoor:
                     self._post_dm(person, reply)
         self.refresh_cards(request_id)
         self.deliver()
+
+    # -- policy questions --------------------------------------------------------------------
+
+    def _on_question_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """👍, 👎, ask a person, save as FAQ: nothing to ask first, so ack and run the command."""
+        ack()
+        question_id = blocks.decode_question_value(action.get("value"))
+        if question_id is None:
+            return
+        command = _QUESTION_COMMAND[blocks.QUESTION_ACTION_OF_SLACK_ID[action["action_id"]]]
+        self._run_question(body["user"]["id"], f"/{command} Q{question_id}", _channel_of(body))
+
+    def _on_answer_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        question_id = blocks.decode_question_value(action.get("value"))
+        if question_id is None:
+            ack()
+            return
+        user_id = body["user"]["id"]
+        person = self._known(user_id)
+        rec = records.get_question(self.services.store, question_id)
+        if person is not None and rec is not None and rec.status != "relayed" and may_answer(person, rec):
+            # The trigger id lives 3 seconds: the form opens before anything else. Only someone who may answer
+            # gets it, and with it the question's words.
+            try:
+                client.views_open(
+                    trigger_id=body["trigger_id"],
+                    view=blocks.answer_modal(question_id, self.locale(user_id, person), rec.text),
+                )
+                ack()
+                return
+            except SlackApiError as exc:
+                # The trigger expired or Slack refused: the router's usage line says how to type the answer.
+                log.warning("views.open failed: %s", exc.response.get("error"))
+        ack()
+        # Not theirs to answer, answered already, or no such question: the router says which, in the words
+        # every front door uses, beside the card.
+        self._run_question(user_id, f"/answer Q{question_id}", _channel_of(body))
+
+    def _on_answer(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """Checked in the ack: an empty answer stays in the form with its error, and nothing is relayed."""
+        try:
+            question_id, answer = blocks.read_answer_submission(view)
+        except ValueError:
+            ack()
+            return
+        user_id = body["user"]["id"]
+        if not answer:
+            locale = self.locale(user_id, self._known(user_id))
+            ack(response_action="errors", errors={blocks.ANSWER_BLOCK: t("slack.question.answer_required", locale)})
+            return
+        ack()
+        # A form has no conversation of its own: the confirmation (with "save as FAQ") comes as a DM.
+        self._run_question(user_id, f"/answer Q{question_id} {answer}", None)
+
+    def _run_question(self, user_id: str, text: str, channel: str | None) -> None:
+        def failed(ref: str) -> None:
+            locale = self._locales.get(user_id, self.services.default_locale)
+            self._answer_clicker(user_id, channel, Reply(locale, t("err.internal", locale, ref=ref)))
+
+        self._submit(self._question_command, user_id, text, channel, on_error=failed)
+
+    def _question_command(self, user_id: str, text: str, channel: str | None) -> None:
+        """Run a question's command as the person who clicked; the router decides who may (the asker votes,
+        the team answers) and refuses politely otherwise. Then the team's or the asker's card goes out."""
+        person = self.employee(user_id)
+        if person is None:
+            locale = self._locales.get(user_id, self.services.default_locale)
+            self._unknown(user_id, lambda message: self._answer_clicker(user_id, channel, Reply(locale, message)))
+            return
+        locale = self.locale(user_id, person)
+        for reply in self.backoffice.router.handle(Inbound(person, text, platform="slack", locale=locale)):
+            self._answer_clicker(user_id, channel, reply)
+        self.deliver()
+
+    def _answer_clicker(self, user_id: str, channel: str | None, reply: Reply) -> None:
+        """Beside the clicked card, seen by the clicker only; as a DM after a form, or where Slack will not
+        post beside it (a channel the bot is not in)."""
+        fallback, body = blocks.reply_blocks(reply, self._version(reply))
+        if channel:
+            try:
+                self.client.chat_postEphemeral(channel=channel, user=user_id, text=fallback, blocks=body)
+                return
+            except SlackApiError as exc:
+                log.info("ephemeral reply in %s refused (%s): sent as a DM", channel, exc.response.get("error"))
+        opened = self.client.conversations_open(users=user_id)
+        self.client.chat_postMessage(channel=opened["channel"]["id"], text=fallback, blocks=body)
 
     def _too_large(self, files: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Files over the limit are not fetched: the sender is told, rather than the file silently missing."""

@@ -37,6 +37,29 @@ ACTION_IDS: dict[str, str] = {
 # The other way round: a clicked button's action id → our `Action.id`.
 ACTION_OF_SLACK_ID: dict[str, str] = {slack_id: ours for ours, slack_id in ACTION_IDS.items()}
 
+# Policy questions (bot/knowledge/cards.py) have buttons of their own. They are not requests: no approval
+# chain and no version, so their value is the question's number ("Q12") and a click simply runs the same
+# command the card's footer suggests typing. Kept apart from ACTION_IDS so request buttons stay as they are.
+QUESTION_HELPFUL = "question_helpful"
+QUESTION_UNHELPFUL = "question_unhelpful"
+QUESTION_ASK_PERSON = "question_ask_person"
+QUESTION_ANSWER = "question_answer"
+QUESTION_SAVE_FAQ = "question_save_faq"
+
+QUESTION_ACTION_IDS: dict[str, str] = {
+    "helpful": QUESTION_HELPFUL,
+    "unhelpful": QUESTION_UNHELPFUL,
+    "ask_person": QUESTION_ASK_PERSON,
+    "answer_question": QUESTION_ANSWER,
+    "save_faq": QUESTION_SAVE_FAQ,
+}
+QUESTION_ACTION_OF_SLACK_ID: dict[str, str] = {slack_id: ours for ours, slack_id in QUESTION_ACTION_IDS.items()}
+
+ANSWER_CALLBACK = "question_answer"  # callback_id of the answer modal
+ANSWER_BLOCK = "answer"  # block_id and action_id of its one input
+ANSWER_ACTION = "answer"
+ANSWER_MAX = 3000  # plain_text_input max_length
+
 REASON_CALLBACK = "approval_reason"  # callback_id of the reason modal
 REASON_BLOCK = "reason"  # block_id and action_id of its one input
 REASON_ACTION = "reason"
@@ -153,6 +176,22 @@ def decode_value(value: object) -> tuple[int, int | None] | None:
     return int(m.group(1)), int(m.group(2)) if m.group(2) is not None else None
 
 
+_QUESTION_VALUE = re.compile(r"Q([1-9][0-9]{0,17})")
+
+
+def encode_question_value(question_id: int) -> str:
+    """The `value` a question's button carries: "Q12", the number people type too."""
+    return f"Q{question_id}"
+
+
+def decode_question_value(value: object) -> int | None:
+    """The question number from a question button's value; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    m = _QUESTION_VALUE.fullmatch(value)
+    return int(m.group(1)) if m else None
+
+
 # -- cards -------------------------------------------------------------------------------------
 
 
@@ -218,15 +257,30 @@ def _button(action: Action, slack_id: str, locale: str, version: int | None) -> 
     return button
 
 
+def _question_button(action: Action, slack_id: str) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "action_id": slack_id,
+        "text": _plain(action.label, BUTTON_TEXT_MAX),
+        "value": encode_question_value(action.request_id),
+    }
+    if action.style in ("primary", "danger"):
+        button["style"] = action.style
+    return button
+
+
 def _actions(card: Card, locale: str, version: int | None) -> list[dict[str, Any]]:
     buttons: list[dict[str, Any]] = []
     seen: set[str] = set()
     for action in card.actions:
-        slack_id = ACTION_IDS.get(action.id)
-        if slack_id is None or slack_id in seen:  # attach (no button on Slack), or a repeat
+        slack_id = ACTION_IDS.get(action.id) or QUESTION_ACTION_IDS.get(action.id)
+        if slack_id is None or slack_id in seen:  # attach (no button on Slack), an action we do not know, or a repeat
             continue
         seen.add(slack_id)
-        buttons.append(_button(action, slack_id, locale, version))
+        if action.id in ACTION_IDS:
+            buttons.append(_button(action, slack_id, locale, version))
+        else:
+            buttons.append(_question_button(action, slack_id))
     if not buttons:
         return []
     block_id = clip(f"actions:{card.request_id}" if card.request_id is not None else "actions", BLOCK_ID_MAX)
@@ -370,3 +424,67 @@ def read_reason_submission(view: dict[str, Any]) -> tuple[str, int, int | None, 
     if value is not None and not isinstance(value, str):
         raise ValueError("the reason is not text")
     return action, request_id, version, (value or "").strip()
+
+
+# -- the answer form (a policy question handed to a team) -----------------------------------------
+
+
+def answer_modal(question_id: int, locale: str, question: str = "") -> dict[str, Any]:
+    """The modal where someone of the owning team writes the answer to question `question_id`.
+
+    The question's words are shown above the input only when given: the caller passes them once it
+    knows the clicker may read them. The number travels in `private_metadata`."""
+    blocks_: list[dict[str, Any]] = []
+    if question.strip():
+        head = f"*{escape(t('kb.q.field.question', locale))}*\n"
+        text = head + _escaped_clip(question, SECTION_TEXT_MAX - len(head))
+        blocks_.append({"type": "section", "text": _mrkdwn(text)})
+    blocks_.append(
+        {
+            "type": "input",
+            "block_id": ANSWER_BLOCK,
+            "label": _plain(_tx("question.modal.label", locale, id=question_id), INPUT_LABEL_MAX),
+            "hint": _plain(_tx("question.modal.hint", locale), INPUT_HINT_MAX),
+            "element": {
+                "type": "plain_text_input",
+                "action_id": ANSWER_ACTION,
+                "multiline": True,
+                "max_length": ANSWER_MAX,
+            },
+        }
+    )
+    return {
+        "type": "modal",
+        "callback_id": ANSWER_CALLBACK,
+        "title": _plain(_tx("question.modal.title", locale), MODAL_TITLE_MAX),
+        "submit": _plain(_tx("question.modal.submit", locale), MODAL_BUTTON_MAX),
+        "close": _plain(_tx("modal.close", locale), MODAL_BUTTON_MAX),
+        "private_metadata": json.dumps({"question": question_id}, separators=(",", ":")),
+        "blocks": blocks_,
+    }
+
+
+def read_answer_submission(view: dict[str, Any]) -> tuple[int, str]:
+    """(question number, answer stripped) from the answer form's view_submission.
+
+    An empty answer comes back as "" for the caller to refuse with a field error; a view that is not
+    our form, or metadata that is not ours, raises ValueError."""
+    if not isinstance(view, dict) or view.get("callback_id") != ANSWER_CALLBACK:
+        raise ValueError("not the answer form")
+    try:
+        meta = json.loads(view.get("private_metadata") or "")
+    except (TypeError, ValueError) as exc:
+        raise ValueError("private_metadata is not JSON") from exc
+    question_id = meta.get("question") if isinstance(meta, dict) else None
+    if isinstance(question_id, bool) or not isinstance(question_id, int) or question_id < 1:
+        raise ValueError("bad question number in private_metadata")
+    try:
+        entry = view["state"]["values"][ANSWER_BLOCK][ANSWER_ACTION]
+    except (KeyError, TypeError) as exc:
+        raise ValueError("the answer input is missing") from exc
+    if not isinstance(entry, dict):
+        raise ValueError("the answer input is malformed")
+    value = entry.get("value")
+    if value is not None and not isinstance(value, str):
+        raise ValueError("the answer is not text")
+    return question_id, (value or "").strip()
