@@ -13,6 +13,8 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.rules.loader import RuleSet, load_rules
 from bot.store.db import Store
+from bot.understanding.structured import StructuredModel
+from bot.understanding.usage import UsageRecorder
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,3 +45,27 @@ def app(tmp_path: Path) -> Iterator[App]:
     a = build_app(settings, FixedClock("2026-11-24T10:00"))
     yield a
     a.close()
+
+
+@pytest.fixture
+def waits() -> list[float]:
+    """The pauses a model client asked for between retries (recorded, never slept)."""
+    return []
+
+
+@pytest.fixture
+def model(store: Store, waits: list[float]) -> Iterator[StructuredModel]:
+    """A real model client (openai inside ChatOpenAI) for the fake OpenAI-compatible server of tests/fake_openai.py."""
+    from tests.fake_openai import BASE_URL, MODEL
+
+    m = StructuredModel(
+        MODEL,
+        None,
+        BASE_URL,
+        timeout=2.0,
+        usage=UsageRecorder(store, FixedClock("2026-11-24T10:00")),
+        backoff=0.01,
+        sleep=waits.append,
+    )
+    yield m
+    m.close()

@@ -7,23 +7,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 import respx
 
-from bot.clock import FixedClock
 from bot.contracts import ContractReport, ItemStatus, check_contract, report_card
 from bot.contracts.ai import ModelDrafter, ModelJudge
 from bot.models import Finding
 from bot.rules.loader import RuleSet
 from bot.store.db import Store
 from bot.understanding.structured import StructuredModel
-from bot.understanding.usage import UsageRecorder
 from tests.contracts_samples import JA_MUTUAL_NDA, JA_OUTSOURCING_90
-from tests.fake_openai import BASE_URL, COMPLETIONS, MODEL, api_error, ok
+from tests.fake_openai import COMPLETIONS, api_error, ok
 
 MADE_ON = dt.date(2026, 12, 1)
 PLACEHOLDER = re.compile(r"\[[A-Z]+(?:_[A-Z]+)*_\d+\]")
@@ -73,26 +71,6 @@ def reply(data: dict[str, Any]) -> httpx.Response:
 @pytest.fixture
 def fake() -> FakeModel:
     return FakeModel()
-
-
-@pytest.fixture
-def waits() -> list[float]:
-    return []
-
-
-@pytest.fixture
-def model(store: Store, waits: list[float]) -> Iterator[StructuredModel]:
-    m = StructuredModel(
-        MODEL,
-        None,
-        BASE_URL,
-        timeout=2.0,
-        usage=UsageRecorder(store, FixedClock("2026-11-24T10:00")),
-        backoff=0.01,
-        sleep=waits.append,
-    )
-    yield m
-    m.close()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ asker gets the passage itself, quoted; and a question the search is unsure of ne
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +12,12 @@ import httpx
 import pytest
 import respx
 
-from bot.clock import FixedClock
 from bot.knowledge import Answer, KnowledgeBase, answer_question
 from bot.knowledge.ai import ModelAnswerer
 from bot.knowledge.texts import TEXTS
 from bot.store.db import Store
 from bot.understanding.structured import StructuredModel
-from bot.understanding.usage import UsageRecorder
-from tests.fake_openai import BASE_URL, COMPLETIONS, MODEL, api_error, ok, sent
+from tests.fake_openai import COMPLETIONS, api_error, ok, sent
 
 ROOT = Path(__file__).resolve().parents[1]
 PROMPTS = ROOT / "prompts"
@@ -38,23 +35,8 @@ def kb() -> KnowledgeBase:
 
 
 @pytest.fixture
-def waits() -> list[float]:
-    return []
-
-
-@pytest.fixture
-def answerer(store: Store, waits: list[float]) -> Iterator[ModelAnswerer]:
-    model = StructuredModel(
-        MODEL,
-        None,
-        BASE_URL,
-        timeout=2.0,
-        usage=UsageRecorder(store, FixedClock("2026-11-24T10:00")),
-        backoff=0.01,
-        sleep=waits.append,
-    )
-    yield ModelAnswerer(model, PROMPTS)
-    model.close()
+def answerer(model: StructuredModel) -> ModelAnswerer:
+    return ModelAnswerer(model, PROMPTS)
 
 
 def model_says(http: respx.MockRouter, answer: str, citations: list[str]) -> respx.Route:
