@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.contracts.clauses import Contract
 from bot.contracts.model import Citation
 from bot.contracts.text import NUM, fold, number, word_pattern
-from bot.rules.schema import ContractPolicy
+from bot.rules.schema import ContractPolicy, DeniedCounterparty
 from bot.understanding.amounts import find_amounts
 from bot.understanding.amounts import normalize as normalize_amounts
 
@@ -111,6 +111,11 @@ def same_company(a: str, b: str) -> bool:
     if not ka or not kb:
         return False
     return ka == kb or (min(len(ka), len(kb)) >= 4 and (ka in kb or kb in ka))
+
+
+def is_deny_listed(name: str, entry: DeniedCounterparty) -> bool:
+    """C5: `name` is the deny-list entry's company, under its listed name or an alias."""
+    return any(same_company(name, listed) for listed in (entry.name, *entry.aliases))
 
 
 def find_parties(contract: Contract, our_names: list[str]) -> tuple[Party, ...]:

@@ -14,7 +14,7 @@ from typing import Any
 from bot.contracts.checks import run_checklist, shown_period
 from bot.contracts.clauses import Clause, Contract, split_clauses
 from bot.contracts.documents import ContractText, from_pasted_text
-from bot.contracts.extract import ContractMeta, Party, company_key, read_meta, same_company
+from bot.contracts.extract import ContractMeta, Party, company_key, is_deny_listed, read_meta, same_company
 from bot.contracts.judge import ChecklistEntry, ItemJudge, run_judge
 from bot.contracts.model import ItemResult, Message
 from bot.contracts.stamp import UNKNOWN, StampDuty, stamp_duty
@@ -337,7 +337,7 @@ def _denied(
     found: list[DeniedMatch] = []
     for entry in policy.deny_list:
         listed = [entry.name, *entry.aliases]
-        match = next((n for n in names for x in listed if same_company(n, x)), None)
+        match = next((n for n in names if is_deny_listed(n, entry)), None)
         if match is None:
             match = next(
                 (

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bot.contracts.extract import same_company
+from bot.contracts.extract import is_deny_listed
 from bot.i18n import both, days, finding, yen
 from bot.models import (
     ContractReview,
@@ -623,7 +623,5 @@ def decide_contract(review: ContractReview, ctx: DecisionContext) -> Decision:
 
 def _denied_name(name: str, rules: RuleSet) -> tuple[str, str] | None:
     """(listed name, reason) when `name` is a deny-listed company, however its company type is written."""
-    for entry in rules.contracts.deny_list:
-        if any(same_company(n, name) for n in (entry.name, *entry.aliases)):
-            return entry.name, entry.reason
-    return None
+    entry = next((e for e in rules.contracts.deny_list if is_deny_listed(name, e)), None)
+    return (entry.name, entry.reason) if entry else None
