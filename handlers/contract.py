@@ -26,7 +26,7 @@ from handlers.base import (
     split_options,
     text_reply,
 )
-from handlers.receipts import AttachmentError, store_file
+from handlers.receipts import keep_bytes
 
 log = logging.getLogger(__name__)
 
@@ -151,8 +151,7 @@ class ContractHandler:
         counterparty: str | None = None,
         our_party: str | None = None,
     ) -> list[Reply]:
-        from bot.contracts import DocumentError, check_contract, from_pasted_text, read_document
-        from bot.contracts.documents import TOO_LARGE
+        from bot.contracts import DocumentError, check_contract, check_size, from_pasted_text, read_document
 
         locale = locale_for(msg, services)
         stored: str | None = None
@@ -164,17 +163,11 @@ class ContractHandler:
                 limit = services.max_attachment_mb * 1024 * 1024
                 if not path.is_file():
                     return text_reply(msg, services, "err.attach_missing", path=shown_name(str(path)))
-                size = path.stat().st_size
-                if size > limit:  # refused before a byte of it is read
-                    raise DocumentError(
-                        TOO_LARGE, f"{size} bytes", size=f"{size / 1e6:.1f}", limit=f"{limit / 1e6:.1f}"
-                    )
-                document = read_document(path.read_bytes(), shown_name(str(path)), max_bytes=limit)
-                try:
-                    # Kept under its content hash beside receipts, so legal can open the very file checked.
-                    stored, _, _ = store_file(str(path), services)
-                except AttachmentError as err:
-                    return text_reply(msg, services, err.key, **err.data)
+                check_size(path.stat().st_size, limit)  # refused before a byte of it is read
+                data = path.read_bytes()
+                document = read_document(data, shown_name(str(path)), max_bytes=limit)
+                # Kept under its content hash beside receipts, so legal can open the very file checked.
+                stored, _, _ = keep_bytes(data, path.name, services)
         except DocumentError as err:
             log.info("contract file refused: %s", err)  # the code and size only; never the contract's words
             return [Reply(locale, err.message(locale) + "\n" + t("contract_check.what_next", locale))]

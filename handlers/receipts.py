@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -42,12 +41,18 @@ def store_file(path_text: str, services: Services) -> tuple[str, str, int]:
     size = path.stat().st_size
     if size > services.max_attachment_mb * 1024 * 1024:
         raise AttachmentError("err.attach_too_big", size=round(size / 1048576, 1), limit=services.max_attachment_mb)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return keep_bytes(path.read_bytes(), path.name, services)
+
+
+def keep_bytes(data: bytes, name: str, services: Services) -> tuple[str, str, int]:
+    """Keep a file's bytes in the attachment folder under their content hash: (path, sha256, size).
+    For a caller that has read the file already (a contract), so it is not read twice."""
+    digest = hashlib.sha256(data).hexdigest()
     services.attachments_dir.mkdir(parents=True, exist_ok=True)
-    target = services.attachments_dir / f"{digest[:16]}-{path.name}"
+    target = services.attachments_dir / f"{digest[:16]}-{name}"
     if not target.exists():
-        shutil.copyfile(path, target)
-    return (str(target), digest, size)
+        target.write_bytes(data)
+    return (str(target), digest, len(data))
 
 
 def file_with_receipt(msg: Inbound, claim: ExpenseClaim, receipt: str | None, services: Services) -> list[Reply]:

@@ -115,10 +115,15 @@ def detect_kind(data: bytes) -> str:
     return "unknown"
 
 
+def check_size(size: int, max_bytes: int) -> None:
+    """Raises DocumentError(TOO_LARGE) for a file over the limit: callers check a file's size before reading it."""
+    if size > max_bytes:
+        raise DocumentError(TOO_LARGE, f"{size} bytes > {max_bytes}", size=_mb(size), limit=_mb(max_bytes))
+
+
 def read_document(data: bytes, filename: str = "", *, max_bytes: int) -> ContractText:
     """The contract's text from a file's bytes. Raises DocumentError."""
-    if len(data) > max_bytes:
-        raise DocumentError(TOO_LARGE, f"{len(data)} bytes > {max_bytes}", size=_mb(len(data)), limit=_mb(max_bytes))
+    check_size(len(data), max_bytes)
     if not data.strip():
         raise DocumentError(EMPTY, "no bytes")
     kind = detect_kind(data)
