@@ -268,9 +268,9 @@ class SlackFrontDoor:
         text = _MENTION.sub("", event.get("text") or "").strip()
         locale = self.locale(event["user"], person)
         shared = event.get("files") or []
-        for refused in self._too_large(shared):
-            say(text=t("err.file_too_large", locale, **refused), thread_ts=thread)
-        files = tuple(self._download(shared))
+        files, refused = self._download(shared)
+        for file in refused:
+            say(text=t("err.file_too_large", locale, **file), thread_ts=thread)
         inbound = Inbound(person, text, platform="slack", locale=locale, attachments=files)
         for reply in self.backoffice.router.handle(inbound):
             fallback, body = blocks.reply_blocks(reply, self._version(reply))
@@ -331,7 +331,7 @@ class SlackFrontDoor:
         person = self.employee(user_id)
         if person is None:
             return
-        msg = Inbound(person, "", platform="slack", attachments=tuple(self._download(uploaded)))
+        msg = Inbound(person, "", platform="slack", attachments=self._download(uploaded)[0])
         if isinstance(details, ExpenseClaim) and msg.attachments:
             replies = file_with_receipt(msg, details, msg.attachments[0], self.services)
         else:
@@ -454,22 +454,22 @@ class SlackFrontDoor:
         opened = self.client.conversations_open(users=user_id)
         self.client.chat_postMessage(channel=opened["channel"]["id"], text=fallback, blocks=body)
 
-    def _too_large(self, files: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Files over the limit are not fetched: the sender is told, rather than the file silently missing."""
-        limit = self.services.max_attachment_mb
-        return [
-            {"name": f.get("name") or f.get("id") or "?", "size": round(int(f["size"]) / 1048576, 1), "limit": limit}
-            for f in files[:5]
-            if int(f.get("size") or 0) > limit * 1024 * 1024
-        ]
-
-    def _download(self, files: list[dict[str, Any]]) -> list[str]:
-        """Fetch files shared with a message (receipts) with the bot token, into the attachment folder."""
-        limit = self.services.max_attachment_mb * 1024 * 1024
-        paths = []
+    def _download(self, files: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
+        """Fetch files shared with a message with the bot token, into the attachment folder: (local paths, files
+        refused for their size). A file over the limit is not fetched, and the sender is told rather than it
+        silently missing."""
+        limit_mb = self.services.max_attachment_mb
+        limit = limit_mb * 1024 * 1024
+        paths: list[str] = []
+        refused: list[dict[str, Any]] = []
         for f in files[:5]:
+            size = int(f.get("size") or 0)
+            if size > limit:
+                name = f.get("name") or f.get("id") or "?"
+                refused.append({"name": name, "size": round(size / 1048576, 1), "limit": limit_mb})
+                continue
             url = f.get("url_private_download") or f.get("url_private")
-            if not url or int(f.get("size") or 0) > limit:
+            if not url:
                 continue
             try:
                 resp = self._files.get(url, headers={"Authorization": f"Bearer {self.token}"}, follow_redirects=True)
@@ -481,7 +481,7 @@ class SlackFrontDoor:
                 log.warning("download of file %s refused (%s)", f.get("id"), resp.status_code)
                 continue
             paths.append(save_incoming(self.services, f.get("id", "F"), f.get("name") or "file", resp.content[:limit]))
-        return paths
+        return tuple(paths), refused
 
     # -- outbound ----------------------------------------------------------------------------
 
