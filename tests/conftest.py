@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import respx
@@ -54,18 +55,33 @@ def waits() -> list[float]:
 
 
 @pytest.fixture
-def model(store: Store, waits: list[float]) -> Iterator[StructuredModel]:
-    """A real model client (openai inside ChatOpenAI) for the fake OpenAI-compatible server of tests/fake_openai.py."""
+def make_model(store: Store, waits: list[float]) -> Iterator[Callable[..., StructuredModel]]:
+    """Real model clients (openai inside ChatOpenAI) for the fake OpenAI-compatible server of
+    tests/fake_openai.py; keyword arguments override the test defaults. Closed after the test."""
     from tests.fake_openai import BASE_URL, MODEL
 
-    m = StructuredModel(
-        MODEL,
-        None,
-        BASE_URL,
-        timeout=2.0,
-        usage=UsageRecorder(store, FixedClock("2026-11-24T10:00")),
-        backoff=0.01,
-        sleep=waits.append,
-    )
-    yield m
-    m.close()
+    made: list[StructuredModel] = []
+
+    def make(**overrides: Any) -> StructuredModel:
+        options: dict[str, Any] = {
+            "model": MODEL,
+            "api_key": None,
+            "base_url": BASE_URL,
+            "timeout": 2.0,
+            "usage": UsageRecorder(store, FixedClock("2026-11-24T10:00")),
+            "backoff": 0.01,
+            "sleep": waits.append,  # no real waiting in tests
+        }
+        options.update(overrides)
+        model = StructuredModel(**options)
+        made.append(model)
+        return model
+
+    yield make
+    for model in made:
+        model.close()
+
+
+@pytest.fixture
+def model(make_model: Callable[..., StructuredModel]) -> StructuredModel:
+    return make_model()

@@ -39,11 +39,6 @@ def offline(rules: RuleSet) -> OfflineEngine:
 
 
 @pytest.fixture
-def waits() -> list[float]:
-    return []
-
-
-@pytest.fixture
 def make_engine(
     rules: RuleSet, offline: OfflineEngine, store: Store, waits: list[float]
 ) -> Iterator[Callable[..., LLMEngine]]:

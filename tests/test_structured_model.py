@@ -4,7 +4,7 @@ with HTTP faked by respx: what it sends, how it retries, what it records, and th
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -34,40 +34,6 @@ MESSAGES = ("You answer from the passages only.", "Do I need a receipt for a tax
 class Verdict(BaseModel):
     status: str
     quote: str
-
-
-@pytest.fixture
-def waits() -> list[float]:
-    return []
-
-
-@pytest.fixture
-def make_model(store: Store, waits: list[float]) -> Iterator[Callable[..., StructuredModel]]:
-    made: list[StructuredModel] = []
-
-    def make(**overrides: Any) -> StructuredModel:
-        options: dict[str, Any] = {
-            "model": MODEL,
-            "api_key": None,
-            "base_url": BASE_URL,
-            "timeout": 2.0,
-            "usage": UsageRecorder(store, FixedClock("2026-11-24T10:00")),
-            "backoff": 0.01,
-            "sleep": waits.append,  # no real waiting in tests
-        }
-        options.update(overrides)
-        model = StructuredModel(**options)
-        made.append(model)
-        return model
-
-    yield make
-    for model in made:
-        model.close()
-
-
-@pytest.fixture
-def model(make_model: Callable[..., StructuredModel]) -> StructuredModel:
-    return make_model()
 
 
 def calls(store: Store) -> list[dict[str, Any]]:
