@@ -16,7 +16,7 @@ from bot.rules.loader import RuleSet, load_rules
 from bot.services import Services
 from bot.store import records
 from bot.store.db import Store
-from bot.understanding.factory import PROMPTS_DIR, make_engine, make_model
+from bot.understanding.factory import PROMPTS_DIR, make_engine, model_of
 from bot.workflow import Workflow
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,8 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
     # Nothing of the policies is read here: the index is built at the first question (or `knowledge reindex`),
     # and a broken policy file costs the policy answers only, never expenses or leave.
     knowledge = KnowledgeService(settings.knowledge_dir / POLICIES_DIR, monotonic=time.monotonic)
-    model = make_model(settings, store, clock)
+    engine = make_engine(settings, rules, store, clock)
+    model = model_of(engine)
     if model is not None:
         # Imported here: it loads the search libraries, which an offline start leaves to the first question.
         from bot.knowledge.ai import ModelAnswerer
@@ -86,7 +87,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
         workflow,
         clock,
         settings.attachments_dir,
-        make_engine(settings, rules, store, clock),
+        engine,
         knowledge,
         settings.locale,
         model=model,

@@ -111,3 +111,23 @@ def test_an_answer_citing_nothing_is_replaced_by_the_quoted_passage(app: App, ht
     replies = send(app, "e007", TAXI)
     assert "いりません。" not in replies[0].text
     assert "よくある質問 Q1" in replies[0].text  # the passage itself, quoted and cited
+
+
+def test_one_model_client_serves_messages_contracts_and_answers(app: App, tmp_path: Path) -> None:
+    from bot.understanding.hybrid import HybridEngine
+
+    engine = app.services.understanding
+    assert isinstance(engine, HybridEngine)
+    assert app.services.model is engine.llm.client  # not a second client with its own pool and retries
+    chosen = Settings(
+        db=tmp_path / "o.db",
+        knowledge_dir=ROOT / "knowledge",
+        openai_model=MODEL,
+        openai_base_url=BASE_URL,
+        engine="offline",
+    )
+    offline = build_app(chosen, FixedClock("2026-11-24T10:00"))
+    try:
+        assert offline.services.model is None  # chosen offline: nothing leaves the process
+    finally:
+        offline.close()

@@ -54,3 +54,10 @@ def make_model(settings: Settings, store: Store, clock: Clock) -> StructuredMode
         settings.openai_base_url,
         usage=UsageRecorder(store, clock),
     )
+
+
+def model_of(engine: Engine) -> StructuredModel | None:
+    """The model client the engine reads messages with, None offline. The contract checklist, wording drafts
+    and policy answers share it: one connection pool and one set of retry settings, not a second client."""
+    llm = engine.llm if isinstance(engine, HybridEngine) else engine
+    return llm.client if isinstance(llm, LLMEngine) else None

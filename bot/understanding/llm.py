@@ -145,18 +145,9 @@ class LLMEngine:
             sleep=sleep,
         )
 
-    # Read through to the client, so there is one place these settings live.
-    @property
-    def timeout(self) -> float:
-        return self.client.timeout
-
     @property
     def max_retries(self) -> int:
-        return self.client.max_retries
-
-    @property
-    def usage(self) -> UsageRecorder | None:
-        return self.client.usage
+        return self.client.max_retries  # read through: the client is the one place retry settings live
 
     def close(self) -> None:
         self.client.close()
