@@ -76,7 +76,7 @@ class ContractHandler:
     kind = "contract"
 
     def __init__(self) -> None:
-        self._drafters: dict[int, Any] = {}  # one drafter per model: it reads its prompt files once
+        self._drafter: Any = None  # bot.contracts.ai.ModelDrafter for the app's model: it reads its prompts once
 
     def contract_command(self, msg: Inbound, args: str, services: Services) -> list[Reply]:
         """`/contract [paper|electronic] [amount=…] [counterparty=…] [our=甲]` with a file, or with the text."""
@@ -135,9 +135,9 @@ class ContractHandler:
             return None, None
         from bot.contracts.ai import ModelDrafter, ModelJudge
 
-        if id(model) not in self._drafters:
-            self._drafters[id(model)] = ModelDrafter(model)
-        return ModelJudge(model, locale), self._drafters[id(model)]
+        if self._drafter is None or self._drafter.model is not model:
+            self._drafter = ModelDrafter(model)
+        return ModelJudge(model, locale), self._drafter
 
     def check(
         self,
