@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Settings
 from bot.directory import Directory, load_directory_file
+from bot.inbox import Inbox
 from bot.knowledge.service import KnowledgeService
 from bot.router import Router
 from bot.rules.loader import RuleSet, load_rules
@@ -32,6 +33,8 @@ class App:
     rules: RuleSet
     services: Services
     router: Router
+    # Every front door keeps its inbounds here before it answers, and they are worked off from here.
+    inbox: Inbox
 
     @property
     def directory(self) -> Directory:
@@ -45,6 +48,7 @@ class App:
         return len(employees)
 
     def close(self) -> None:
+        self.inbox.stop()
         if self.services.model is not None:
             self.services.model.close()
         self.store.close()
@@ -92,4 +96,5 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
         settings.locale,
         model=model,
     )
-    return App(settings, store, rules, services, Router(services))
+    inbox = Inbox(store, services.now_iso, admins=lambda: [e.id for e in services.directory.holders("admin")])
+    return App(settings, store, rules, services, Router(services), inbox)

@@ -194,6 +194,9 @@ def notification_reply(
     if event == "five_day_report":
         names = ", ".join(services.name(p, locale) for p in data.get("people", []))
         return Reply(locale, t("notify.five_day_report", locale, names=names), to=recipient.id)
+    if event == "inbox_parked":
+        text = t("notify.inbox_parked", locale, ref=data.get("ref"), inbound=data.get("key"))
+        return Reply(locale, text, to=recipient.id)
     if event.startswith("question_"):
         # Policy questions handed to a team, and the team's answers, are not requests: their own cards.
         from bot.knowledge.cards import question_notification

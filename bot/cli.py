@@ -7,11 +7,19 @@ import csv
 import datetime as dt
 import json
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.slack.app import SlackFrontDoor
 
 from bot.app import POLICIES_DIR, App, build_app
 from bot.config import Settings
@@ -79,7 +87,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             handler = slack.socket_mode(settings.slack_app_token.get_secret_value())
             print("Connecting to Slack over Socket Mode (no public URL needed). Ctrl-C to stop.", file=sys.stderr)
             if chatwork is None:
-                handler.start()
+                _socket_mode_only(app, slack, handler)
                 return 0
             handler.connect()  # in the background: Chatwork's webhook needs the HTTP server below
         port = args.port or 3000
@@ -95,6 +103,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if slack is not None:
             slack.shutdown()
         app.close()
+
+
+def _socket_mode_only(app: App, slack: SlackFrontDoor, handler: SocketModeHandler) -> None:
+    """Slack over Socket Mode with no HTTP server: until SIGTERM / SIGINT, then a graceful stop (take no new
+    envelope, let work in hand finish or stay in the inbox, send what is due within a bounded wait)."""
+    from bot.server import STOP_SECONDS
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    slack.start()
+    app.inbox.start()
+    handler.connect()
+    stop.wait()
+    handler.close()
+    app.inbox.stop(STOP_SECONDS)
+    slack.flush(STOP_SECONDS)
 
 
 def _warm_knowledge(app: App) -> None:

@@ -7,6 +7,7 @@ works here works there; notifications wait in the store until their recipient lo
 from __future__ import annotations
 
 import sys
+import uuid
 from collections.abc import Iterable
 from typing import TextIO
 
@@ -18,10 +19,12 @@ from rich.text import Text
 from bot.app import App
 from bot.cards import finding_word, notification_reply
 from bot.i18n import t
+from bot.inbox import Row
 from bot.models import Action, Card, Employee, Reply, Severity
 from bot.store import records
 from handlers import Inbound
 
+PLATFORM = "console"
 ACTION_COMMANDS = {
     "approve": "/approve {id}",
     "reject": "/reject {id} …",
@@ -69,6 +72,42 @@ def _action_hint(action: Action) -> str:
     return f"{action.label}: {ACTION_COMMANDS.get(action.id, action.id).format(id=action.request_id)}"
 
 
+class ConsoleWork:
+    """The console's inbounds in the inbox. A terminal has no API that can fail, so its answers are printed
+    once their transaction has committed rather than sent through an outbox."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.answers: dict[str, list[Reply]] = {}
+
+    def say(self, user: Employee, text: str) -> list[Reply]:
+        """Keep the line, work it off in this thread, and return what the bot answered."""
+        key = f"console:{uuid.uuid4().hex}"
+        self.app.inbox.accept(key, PLATFORM, "line", f"console:{user.id}", {"user": user.id, "text": text})
+        return self.work_off(key)
+
+    def work_off(self, key: str) -> list[Reply]:
+        self.app.inbox.run_now(key)
+        return self.answers.pop(key, [])
+
+    def prepare(self, row: Row) -> Employee | None:
+        return self.app.directory.get(row.payload["user"])
+
+    def apply(self, row: Row, user: Employee | None) -> None:
+        if user is None:
+            self.answers[row.key] = []
+            return
+        inbound = Inbound(user, row.payload["text"], platform=PLATFORM, delivery_id=row.key.partition(":")[2])
+        self.answers[row.key] = self.app.router.handle(inbound)
+
+    def failed(self, row: Row, ref: str) -> None:
+        locale = self.app.settings.locale
+        self.answers[row.key] = [Reply(locale, t("err.internal", locale, ref=ref))]
+
+    def after(self, row: Row) -> None:
+        pass
+
+
 class ConsoleChat:
     def __init__(self, app: App, user: Employee, stdin: TextIO | None = None, out: RichConsole | None = None) -> None:
         self.app = app
@@ -76,6 +115,9 @@ class ConsoleChat:
         self.stdin = stdin or sys.stdin
         self.out = out or RichConsole(highlight=False)
         self.interactive = self.stdin.isatty()
+        self.work = ConsoleWork(app)
+        # A console has no background workers: its lines are worked off as they are typed.
+        app.inbox.register(PLATFORM, self.work)
 
     @property
     def locale(self) -> str:
@@ -103,6 +145,9 @@ class ConsoleChat:
             return
         self.user = person
         self.greet()
+
+    def say(self, text: str) -> list[Reply]:
+        return self.work.say(self.user, text)
 
     def greet(self) -> None:
         self.out.print(
@@ -136,7 +181,7 @@ class ConsoleChat:
             if command[0] in ("/switch", "/切替"):
                 self.switch(command[1] if len(command) > 1 else "")
                 continue
-            self.show(self.app.router.handle(Inbound(self.user, text, platform="console")))
+            self.show(self.say(text))
             self.deliver_notifications()
         self.out.print(t("console.bye", self.locale))
         return 0

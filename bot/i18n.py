@@ -378,6 +378,10 @@ UI: dict[str, dict[str, str]] = {
         "ja": "申し訳ありません、処理中にエラーが発生しました(参照: {ref})。内容は記録されています。時間をおいて再度お試しください。",
         "en": "Sorry, something went wrong (ref {ref}). Your message was recorded; please try again shortly.",
     },
+    "notify.inbox_parked": {
+        "ja": "受信したメッセージを3回処理できなかったため保留にしました(参照: {ref}、{inbound})。送信者には伝えてあります。`backoffice inbox list` で確認し、`backoffice inbox retry {inbound}` で再処理できます。",
+        "en": "A message could not be worked off after repeated tries and was parked (ref {ref}, {inbound}). The sender was told. See `backoffice inbox list`; `backoffice inbox retry {inbound}` works it off again.",
+    },
     "err.unknown_command": {
         "ja": "「{command}」というコマンドはありません。/help で一覧を表示できます。",
         "en": "There is no command '{command}'. Type /help for the list.",

@@ -1,9 +1,8 @@
-"""From one inbound message to the replies: dedupe, pick the command, never lose a message."""
+"""From one inbound message to the replies: pick the command and run it (dedupe and failures: bot.inbox)."""
 
 from __future__ import annotations
 
 import logging
-import secrets
 
 from bot.i18n import t
 from bot.models import Reply
@@ -26,12 +25,10 @@ class Router:
         return self.intake.handle_text(msg, services)
 
     def handle(self, msg: Inbound) -> list[Reply]:
+        """The replies to one message. Runs inside the inbox's transaction (bot.inbox): a failure is raised,
+        not answered here, so that nothing it half did is committed; the inbox retries, then parks the
+        message and tells the sender with a reference."""
         services = self.services
-        if msg.delivery_id and not services.store.claim_delivery(
-            f"{msg.platform}:{msg.delivery_id}", services.now_iso()
-        ):
-            log.info("duplicate delivery %s:%s ignored", msg.platform, msg.delivery_id)
-            return []
         text = normalize(msg.text)
         locale = locale_for(msg, services)
         if text.startswith("/"):
@@ -48,26 +45,4 @@ class Router:
         else:
             # Anything that is not a command is read by the understanding engine.
             name, args, command = "", text, self.free_text
-        try:
-            return command(msg, args.strip(), services)
-        except Exception as exc:
-            ref = secrets.token_hex(4)
-            log.exception("handling %r from %s failed (ref %s)", msg.text, msg.employee.id, ref)
-            # The message is kept in the audit log so the back office can redo it by hand.
-            try:
-                with services.store.tx():
-                    services.store.audit(
-                        services.now_iso(),
-                        msg.employee.id,
-                        "inbound.failed",
-                        None,
-                        {
-                            "ref": ref,
-                            "platform": msg.platform,
-                            "text": msg.text,
-                            "error": f"{type(exc).__name__}: {exc}",
-                        },
-                    )
-            except Exception:
-                log.exception("could not record failed message ref %s", ref)
-            return [Reply(locale, t("err.internal", locale, ref=ref))]
+        return command(msg, args.strip(), services)

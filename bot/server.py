@@ -25,6 +25,26 @@ from bot.slack.app import SlackFrontDoor
 log = logging.getLogger(__name__)
 
 
+STOP_SECONDS = 10.0
+
+
+async def graceful_stop(
+    backoffice: Backoffice, slack: SlackFrontDoor | None, chatwork: ChatworkFrontDoor | None, timeout: float
+) -> None:
+    """Stop taking rows, let those in hand finish (the rest stay in the inbox), flush the outboxes."""
+    finished = await run_in_threadpool(backoffice.inbox.stop, timeout)
+    if not finished:
+        log.warning("stopping with work in hand: it stays in the inbox and is redone at the next start")
+    flushed = True
+    if slack is not None:
+        flushed = await run_in_threadpool(slack.flush, timeout) and flushed
+    if chatwork is not None:
+        flushed = await chatwork.flush(timeout) and flushed
+        await chatwork.stop()
+    if not flushed:
+        log.warning("stopping with replies not yet sent: they stay in the outbox and go at the next start")
+
+
 def build_server(
     backoffice: Backoffice, slack: SlackFrontDoor | None, chatwork: ChatworkFrontDoor | None = None
 ) -> Starlette:
@@ -54,16 +74,22 @@ def build_server(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if chatwork is not None:
             await chatwork.start()
+        if slack is not None:
+            slack.start()
+        # Last, once every front door can work its rows off: what an earlier run left pending goes first.
+        backoffice.inbox.start()
         try:
             yield
         finally:
-            if chatwork is not None:
-                await chatwork.stop()
+            # uvicorn has stopped taking requests (SIGTERM / SIGINT): rows in hand finish or stay pending for the
+            # next start, then what they said is sent within a bounded wait.
+            await graceful_stop(backoffice, slack, chatwork, STOP_SECONDS)
 
     async def slack_events(request: Request) -> Response:
         if slack is None:
             return JSONResponse({"ok": False, "error": "slack is not configured"}, status_code=404)
-        body = (await request.body()).decode("utf-8")
+        # Not UTF-8 cannot be Slack's: decoded with replacements it fails the signature check (401), not a 500.
+        body = (await request.body()).decode("utf-8", errors="replace")
         headers: dict[str, Any] = {k: [v] for k, v in request.headers.items()}
         bolt_request = BoltRequest(body=body, query=request.url.query, headers=headers)
         resp = await run_in_threadpool(slack.bolt.dispatch, bolt_request)

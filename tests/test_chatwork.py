@@ -179,7 +179,7 @@ def test_missing_and_forged_signatures_are_answered_200_and_leave_no_trace(env: 
         assert resp.status_code == 200 and len(resp.content) < 2048 and resp.text == "ignored"
     assert env.post(b"not json", sign(TOKEN, b"not json")).text == "ignored"
     time.sleep(0.3)
-    assert env.app.store.query("SELECT count(*) AS n FROM chatwork_inbox")[0]["n"] == 0
+    assert env.app.store.query("SELECT count(*) AS n FROM inbox")[0]["n"] == 0
     assert records.list_requests(env.app.store) == []
     assert [c for c, _ in env.fake.calls if c != "me"] == []
     # The copy of the signature in the query string is accepted when there is no header.
@@ -226,7 +226,7 @@ def test_a_decision_made_elsewhere_closes_the_task(env: CwEnv) -> None:
 
 
 def test_a_message_kept_before_a_crash_is_worked_off_at_the_next_start(tmp_path: Path) -> None:
-    from bot.chatwork import queue
+    from bot.inbox import Inbox
     from bot.store.db import Store
 
     event = {"webhook_setting_id": "12", "webhook_event_type": "mention_to_me", "webhook_event_time": 1795500001,
@@ -234,30 +234,40 @@ def test_a_message_kept_before_a_crash_is_worked_off_at_the_next_start(tmp_path:
                                "message_id": "1950000000000000001", "send_time": 1795500000, "update_time": 0,
                                "body": f"[To:{BOT_ID}] 経費ボットさん\n12月1日 有給"}}  # fmt: skip
     store = Store(tmp_path / "bot.db")
-    assert queue.keep_event(store, "1950000000000000001", event, "2026-11-24T09:59:00")  # then the process died
+    kept = Inbox(store, lambda: "2026-11-24T09:59:00").accept(
+        "chatwork:1950000000000000001", "chatwork", "event", f"chatwork:{WATANABE}", event
+    )
+    assert kept  # then the process died
     store.close()
     env = CwEnv(tmp_path)
     try:
         (answer,) = env.wait_room(GROUP)
         assert "#1 は自動承認されました。" in answer
-        assert env.app.store.query("SELECT done_at FROM chatwork_inbox")[0]["done_at"]
+        (row,) = env.app.store.query("SELECT status, done_at, payload FROM inbox")
+        assert row["status"] == "done" and row["done_at"] and row["payload"] is None  # the words are not kept
     finally:
         env.close()
 
 
-def test_a_failure_while_working_is_told_to_the_sender_with_a_reference(
+def test_a_message_that_fails_every_time_is_parked_and_the_sender_told_with_a_reference(
     env: CwEnv, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(*args: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(env.chatwork, "deliver", broken)
+    env.app.inbox.backoff = (0.01, 0.01)
+    monkeypatch.setattr(env.app.services.workflow, "submit", broken)
     answer, _ = env.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\n12月1日 有給")
     assert answer.text == "ok"
-    told = env.wait_room(GROUP, 2)
-    assert "申し訳ありません" in told[-1] and "参照:" in told[-1]
-    (row,) = env.app.store.query("SELECT error FROM chatwork_inbox")
-    assert row["error"]
+    (told,) = env.wait_room(GROUP, 1)
+    assert "申し訳ありません" in told and "参照:" in told
+    (row,) = env.app.store.query("SELECT status, attempts, error, ref FROM inbox")
+    assert row["status"] == "parked" and row["attempts"] == 3 and "boom" in row["error"] and row["ref"] in told
+    assert records.list_requests(env.app.store) == []
+    # A parked message does not hold back the sender's next one.
+    monkeypatch.undo()
+    env.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\n12月2日 有給")
+    assert "#1 は自動承認されました。" in env.wait_room(GROUP, 2)[-1]
 
 
 # -- contract checks ---------------------------------------------------------------------------------

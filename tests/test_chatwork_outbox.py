@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.chatwork import queue
+from bot import outbox as rows
 from bot.chatwork.client import ChatworkClient, RateLimiter
 from bot.chatwork.outbox import Outbox
 from bot.store.db import Store
@@ -34,7 +34,7 @@ def outbox(store: Store, time: FakeTime) -> Outbox:
 
 def queue_messages(store: Store, room: str, count: int) -> None:
     for n in range(count):
-        queue.enqueue(store, room, "message", {"body": f"reply {n}"}, "2026-11-24T10:00:00")
+        rows.enqueue(store, "chatwork", room, "message", {"body": f"reply {n}"}, "2026-11-24T10:00:00")
 
 
 def test_a_burst_of_30_replies_to_one_room_never_exceeds_10_in_10_seconds(tmp_path: Path) -> None:
@@ -60,13 +60,13 @@ def test_a_429_waits_until_the_reset_chatwork_gives(tmp_path: Path) -> None:
         fake.fail("messages", 429, headers={"x-ratelimit-reset": str(int(time.now) + 42)})
         box = outbox(store, time)
         assert asyncio.run(box.drain()) == 0  # refused for now, kept
-        (job,) = queue.waiting(store)
+        (job,) = rows.waiting(store, "chatwork")
         assert job["attempts"] == 0 and job["next_attempt"] == time.now + 42
         assert fake.in_room("300") == []
         time.now += 42
         assert asyncio.run(box.drain()) == 1
     assert fake.in_room("300") == ["reply 0"]
-    assert queue.waiting(store) == []
+    assert rows.waiting(store, "chatwork") == []
 
 
 def test_the_per_room_429_waits_ten_seconds_for_that_room_only(tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_the_per_room_429_waits_ten_seconds_for_that_room_only(tmp_path: Path) -
         fake.fail("messages", 429, errors=["Rate limit for message posting per room exceeded."])
         box = outbox(store, time)
         asyncio.run(box.drain())
-        assert queue.waiting(store)[0]["next_attempt"] - time.now == 10
+        assert rows.waiting(store, "chatwork")[0]["next_attempt"] - time.now == 10
         time.now += 10
         asyncio.run(box.drain())
     assert fake.in_room("300") == ["reply 0", "reply 1"]
@@ -89,7 +89,7 @@ def test_a_500_keeps_the_message_and_it_goes_out_on_the_next_attempt_even_after_
     with FakeChatwork(time.clock) as fake:
         fake.fail("messages", 500)
         assert asyncio.run(outbox(store, time).drain()) == 0
-        first, _ = queue.waiting(store)
+        first, _ = rows.waiting(store, "chatwork")
         assert first["attempts"] == 1 and "500" in first["error"] and first["next_attempt"] > time.now
         assert fake.in_room("300") == []  # the second waits behind the first: order per room is kept
         store.close()
@@ -107,19 +107,19 @@ def test_a_refusal_for_good_is_kept_with_its_error_and_the_queue_moves_on(tmp_pa
         fake.fail("messages", 403, errors=["You don't have permission to send messages in this room"])
         asyncio.run(outbox(store, time).drain())
     assert fake.in_room("300") == ["reply 1"]
-    (failed,) = store.query("SELECT * FROM chatwork_outbox WHERE failed_at IS NOT NULL")
+    (failed,) = store.query("SELECT * FROM outbox WHERE failed_at IS NOT NULL")
     assert "permission" in failed["error"]
 
 
 def test_a_direct_message_finds_the_persons_room_through_contacts(tmp_path: Path) -> None:
     time, store = FakeTime(), Store(tmp_path / "bot.db")
-    queue.enqueue(store, "dm:1000006", "message", {"body": "承認依頼"}, "2026-11-24T10:00:00")
-    queue.enqueue(store, "dm:1000999", "message", {"body": "not a contact"}, "2026-11-24T10:00:00")
+    rows.enqueue(store, "chatwork", "dm:1000006", "message", {"body": "承認依頼"}, "2026-11-24T10:00:00")
+    rows.enqueue(store, "chatwork", "dm:1000999", "message", {"body": "not a contact"}, "2026-11-24T10:00:00")
     with FakeChatwork(time.clock, contacts={"1000006": "500006"}) as fake:
         asyncio.run(outbox(store, time).drain())
     assert fake.in_room("500006") == ["承認依頼"]
     assert [c for c, _ in fake.calls].count("contacts") == 1  # read once, not per message
-    (failed,) = store.query("SELECT * FROM chatwork_outbox WHERE failed_at IS NOT NULL")
+    (failed,) = store.query("SELECT * FROM outbox WHERE failed_at IS NOT NULL")
     assert failed["target"] == "dm:1000999"
 
 

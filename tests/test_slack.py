@@ -79,14 +79,15 @@ class Env:
         return self.post(urlencode(form), "application/x-www-form-urlencoded", **kwargs)
 
     def click(
-        self, action_id: str, value: str, user: str, channel: str = "D0000000006", ts: str = "1.1"
+        self, action_id: str, value: str, user: str, channel: str = "D0000000006", ts: str = "1.1",
+        action_ts: str = "1764000000.1",
     ) -> httpx.Response:
         payload = {
             "type": "block_actions", "user": {"id": user}, "team": {"id": "T1"}, "api_app_id": "A1",
             "trigger_id": "trigger-" + user, "container": {"type": "message", "channel_id": channel, "message_ts": ts},
             "channel": {"id": channel}, "response_url": self.fake.webhook + "actions/1",
             "actions": [{"action_id": action_id, "block_id": "approval", "type": "button", "value": value,
-                         "action_ts": "1764000000.1"}],
+                         "action_ts": action_ts}],
         }  # fmt: skip
         return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
@@ -220,7 +221,11 @@ def test_the_requester_and_a_colleague_cannot_decide(env: Env) -> None:
 
 def test_two_concurrent_clicks_make_one_decision(env: Env) -> None:
     value = env.lunch_claim_waiting_for_ito()
-    threads = [threading.Thread(target=env.click, args=(blocks.APPROVE, value, ITO)) for _ in range(2)]
+    # Two clicks are two requests (each its own action_ts and signature), not a replay of one.
+    threads = [
+        threading.Thread(target=env.click, args=(blocks.APPROVE, value, ITO), kwargs={"action_ts": f"1764000000.{n}"})
+        for n in (1, 2)
+    ]
     for th in threads:
         th.start()
     for th in threads:
@@ -306,14 +311,47 @@ def test_request_changes_sends_it_back_with_the_reason(env: Env) -> None:
                            for m in env.fake.of("chat.postMessage") if m.get("channel") == "D0000000007"))  # fmt: skip
 
 
-def test_a_failure_in_background_work_is_told_to_the_user(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_command_that_fails_every_time_is_parked_and_the_user_told_with_a_reference(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(env.slack, "deliver", broken)
+    env.app.inbox.backoff = (0.01, 0.01)
+    monkeypatch.setattr(env.app.router, "handle", broken)
     env.command("/backoffice", "help")
-    hooks = env.fake.wait_for("webhook", 3)
-    assert "Sorry" in hooks[-1]["text"] or "申し訳ありません" in hooks[-1]["text"]
+    wait_until(lambda: any("申し訳ありません" in (h.get("text") or "") for h in env.fake.of("webhook")))
+    told = [h["text"] for h in env.fake.of("webhook") if "申し訳ありません" in (h.get("text") or "")]
+    (row,) = env.app.inbox.rows("parked")
+    assert row["ref"] in told[0] and "boom" in row["error"]
+
+
+def test_a_replayed_signed_slash_command_files_one_claim(env: Env) -> None:
+    ts = int(time.time())
+    answers = [env.command("/expense", "昨日のタクシー代 3,200円 渋谷→新宿", timestamp=ts) for _ in range(6)]
+    assert [a.status_code for a in answers] == [200] * 6
+    wait_until(lambda: env.app.inbox.counts().get("done") == 1)
+    time.sleep(0.3)
+    assert len(records.list_requests(env.app.store)) == 1
+    # The same words sent again by the user (a new request, a new signature) are a new claim.
+    env.command("/expense", "昨日のタクシー代 3,200円 渋谷→新宿", timestamp=ts + 1)
+    wait_until(lambda: len(records.list_requests(env.app.store)) == 2)
+
+
+def test_an_answer_whose_send_failed_after_the_commit_waits_in_the_outbox_and_goes_out_later(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import outbox
+
+    env.slack.outbox.stop(0)  # the sender is down: what the commit left must wait for it
+    env.command("/backoffice", "help")
+    wait_until(lambda: env.app.inbox.counts().get("done") == 1)
+    (job,) = outbox.waiting(env.app.store, "slack")
+    assert job["kind"] == "respond" and "/expense" in json.dumps(job["payload"], ensure_ascii=False)
+    assert not [h for h in env.fake.of("webhook") if "/expense" in json.dumps(h, ensure_ascii=False)]
+    env.slack.start()
+    wait_until(lambda: any("/expense" in json.dumps(h, ensure_ascii=False) for h in env.fake.of("webhook")))
+    wait_until(lambda: outbox.waiting(env.app.store, "slack") == [])
 
 
 def form_view(opened: dict[str, Any], values: dict[str, dict[str, Any]]) -> dict[str, Any]:

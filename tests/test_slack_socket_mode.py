@@ -38,6 +38,8 @@ class SocketEnv:
         self.app: App = build_app(settings, FixedClock("2026-11-24T10:00"))
         self.slack = SlackFrontDoor(self.app, "xoxb-test", None, self.fake.url)  # no signing secret in Socket Mode
         self.handler = self.slack.socket_mode("xapp-1-test")
+        self.slack.start()
+        self.app.inbox.start()
         self.handler.connect()
         self.socket.wait_connected()
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import sqlite3
-import threading
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,7 +27,9 @@ TABLES = {
     "requests",
     "approval_steps",
     "leave_ledger",
-    "deliveries",
+    "inbox",
+    "outbox",
+    "notices",
     "audit_log",
     "notifications",
     "attachments",
@@ -322,44 +323,3 @@ def test_swapped_entries_are_detected(store: Store, rules: RuleSet) -> None:
     assert store.verify_audit().broken_at == a
 
 
-# -- deliveries --------------------------------------------------------------------------------
-
-
-def test_a_delivery_key_is_claimed_once(store: Store) -> None:
-    assert store.claim_delivery("slack:Ev0123", NOW) is True
-    assert store.claim_delivery("slack:Ev0123", "2026-11-24T10:00:05") is False
-    assert store.claim_delivery("slack:Ev0124", NOW) is True
-    assert store.query("SELECT received_at FROM deliveries WHERE key = 'slack:Ev0123'") == [{"received_at": NOW}]
-
-
-def test_a_delivery_key_stays_claimed_across_a_restart(store: Store, path: Path) -> None:
-    assert store.claim_delivery("chatwork:42:1001", NOW)
-    store.close()
-
-    reopened = Store(path)
-    try:
-        assert reopened.claim_delivery("chatwork:42:1001", NOW) is False
-        assert reopened.claim_delivery("chatwork:42:1002", NOW) is True
-    finally:
-        reopened.close()
-
-
-def test_simultaneous_retries_of_one_delivery_are_claimed_once(store: Store, path: Path) -> None:
-    # Half the retries through this store, half through a second connection to the same file.
-    second = Store(path)
-    n = 8
-    barrier = threading.Barrier(n)
-    results: list[bool | None] = [None] * n
-
-    def retry(i: int) -> None:
-        barrier.wait()
-        results[i] = (store if i % 2 else second).claim_delivery("slack:Ev9999", NOW)
-
-    threads = [threading.Thread(target=retry, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    second.close()
-
-    assert sorted(results) == [False] * (n - 1) + [True]

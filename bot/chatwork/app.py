@@ -12,12 +12,13 @@ import datetime as dt
 import json
 import logging
 import re
-import secrets
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import outbox
 from bot.app import App as Backoffice
 from bot.cards import notification_reply
 from bot.chatwork import markup, queue
@@ -25,6 +26,7 @@ from bot.chatwork.client import DEFAULT_API_URL, ChatworkClient, ChatworkError, 
 from bot.chatwork.outbox import Outbox
 from bot.chatwork.signature import verify
 from bot.i18n import t
+from bot.inbox import Row
 from bot.models import Employee, Reply, Status
 from bot.store import records
 from handlers.base import Inbound
@@ -33,6 +35,20 @@ from handlers.receipts import save_incoming
 log = logging.getLogger(__name__)
 
 EVENTS = ("mention_to_me", "message_created")
+PLATFORM = "chatwork"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What working a message off needs from the outside, fetched before its transaction."""
+
+    sender: str | None  # None: nothing to do (our own post, not addressed to the bot)
+    room: str = ""
+    message_id: str = ""
+    text: str = ""
+    person: Employee | None = None  # None with a sender: not in the directory
+    files: tuple[str, ...] = ()
+    refused: tuple[dict[str, Any], ...] = ()
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -72,19 +88,20 @@ class ChatworkFrontDoor:
         self._background: set[asyncio.Task[Any]] = set()
         self._intake = ThreadPoolExecutor(max_workers=4, thread_name_prefix="chatwork-intake")
         self._delivering = threading.Lock()  # two passes at once would queue one notification twice
+        self._loop: asyncio.AbstractEventLoop | None = None
+        backoffice.inbox.register(PLATFORM, self)
 
     # -- lifecycle -----------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Learn who the bot is, start the outbox, and finish any event a stop left half done."""
+        """Learn who the bot is and start the outbox; the inbox (started by the server) works off the rest."""
+        self._loop = asyncio.get_running_loop()
         try:
             await self.bot_account()
         except ChatworkError as exc:
             log.warning("chatwork /me failed at start (%s); will ask again on the first message", exc)
         self._spawn(self.outbox.run())
         self._spawn(self._poll())
-        for message_id, payload in queue.unfinished_events(self.services.store):
-            self._spawn(self.process(message_id, payload))
 
     async def _poll(self) -> None:
         loop = asyncio.get_running_loop()
@@ -94,6 +111,19 @@ class ChatworkFrontDoor:
             except Exception:
                 log.exception("chatwork delivery pass failed")
             await asyncio.sleep(self.poll_seconds)
+
+    async def flush(self, timeout: float) -> bool:
+        """Send what is due within `timeout` seconds (a graceful stop); True when nothing due is left."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            now = self.outbox.clock()
+            due = [job for job in outbox.heads(self.services.store, PLATFORM) if job["next_attempt"] <= now]
+            if not due:
+                return True
+            self.outbox.wake()
+            await asyncio.sleep(0.05)
+        return False
 
     async def stop(self) -> None:
         for task in list(self._background):
@@ -117,71 +147,90 @@ class ChatworkFrontDoor:
     # -- the webhook ---------------------------------------------------------------------------
 
     async def webhook(self, body: bytes, header_signature: str | None, query_signature: str | None) -> str:
-        """Check, keep and schedule one delivery; the text returned is the whole (tiny) answer."""
+        """Check and keep one delivery; the text returned is the whole (tiny) answer. Once "ok" is said the
+        message is on disk and will be worked off, after a crash too."""
         if not self.webhook_token or not verify(self.webhook_token, body, header_signature, query_signature):
             log.warning("chatwork webhook with a missing or wrong signature ignored")
             return "ignored"
         try:
             payload = json.loads(body)
-            message_id = str(payload["webhook_event"]["message_id"])
+            event = payload["webhook_event"]
+            message_id = str(event["message_id"])
+            sender = str(event.get("from_account_id") or event.get("account_id") or "")
         except (ValueError, KeyError, TypeError):
-            log.warning("chatwork webhook body is not an event: %r", body[:200])
+            log.warning("chatwork webhook body is not an event (%d bytes)", len(body))
             return "ignored"
-        if payload.get("webhook_event_type") not in EVENTS:
+        if payload.get("webhook_event_type") not in EVENTS or not message_id.isdigit():
             return "ignored"
+        if not self.backoffice.inbox.accepting:
+            return "stopping"  # after a stop began: answered, not kept (Chatwork does not resend either way)
         # The store's lock may be held by work in progress: waiting for it must not stall the event loop.
         loop = asyncio.get_running_loop()
         kept = await loop.run_in_executor(
-            self._intake, queue.keep_event, self.services.store, message_id, payload, self.services.now_iso()
-        )
-        if not kept:
-            return "duplicate"
-        self._spawn(self.process(message_id, payload))
-        return "ok"
+            self._intake, self.backoffice.inbox.accept,
+            f"chatwork:{message_id}", PLATFORM, "event", f"chatwork:{sender or '?'}", payload,
+        )  # fmt: skip
+        return "ok" if kept else "duplicate"
 
-    async def process(self, message_id: str, payload: dict[str, Any]) -> None:
-        event = payload.get("webhook_event") or {}
-        try:
-            await self._process(event)
-            queue.event_done(self.services.store, message_id, self.services.now_iso())
-        except Exception:
-            ref = secrets.token_hex(4)
-            log.exception("chatwork event %s failed (ref %s)", message_id, ref)
-            queue.event_done(self.services.store, message_id, self.services.now_iso(), error=ref)
-            self._tell_failure(event, ref)
-        self.outbox.wake()
+    # -- working one off (bot.inbox calls these, on its worker threads) --------------------------
 
-    async def _process(self, event: dict[str, Any]) -> None:
+    def prepare(self, row: Row) -> Prepared:
+        """Outside the transaction: who the bot is, the message read, the files fetched (safe to repeat)."""
+        if self._loop is None:
+            raise RuntimeError("the chatwork front door is not started")
+        future = asyncio.run_coroutine_threadsafe(self._prepare(row.payload.get("webhook_event") or {}), self._loop)
+        return future.result(timeout=300)
+
+    async def _prepare(self, event: dict[str, Any]) -> Prepared:
         me = await self.bot_account()
         bot_id = str(me["account_id"])
         sender = str(event.get("from_account_id") or event.get("account_id") or "")
         if not sender or sender == bot_id:
-            return  # our own posts come back as events: answering them would loop
+            return Prepared(None)  # our own posts come back as events: answering them would loop
         parsed = markup.parse(str(event.get("body") or ""), names=[str(me.get("name") or "")])
         if not parsed.addressed_to(bot_id):
-            return  # only a mention of the bot or a reply to it may act; [toall] is not a request
+            return Prepared(None)  # only a mention of the bot or a reply to it may act; [toall] is not a request
         room, message_id = str(event["room_id"]), str(event["message_id"])
         person = self.services.directory.find(sender)
         if person is None or not person.active:
-            await self._unknown(sender, room, message_id, parsed.text)
-            return
-        locale = person.locale or guess_locale(parsed.text) or self.services.default_locale
+            return Prepared(sender, room, message_id, parsed.text)
         files, refused = await self._download(room, parsed.file_ids)
-        inbound = Inbound(person, parsed.text, platform="chatwork", locale=locale, attachments=tuple(files))
-        loop = asyncio.get_running_loop()
-        replies = await loop.run_in_executor(self.work, self.backoffice.router.handle, inbound)
-        header = markup.reply_header(sender, room, message_id, person.name(locale), locale)
-        with self.services.store.tx():
-            for file in refused:
-                size, limit = round(file["size"] / 1048576, 1), self.services.max_attachment_mb
-                note = t("err.file_too_large", locale, name=file["name"], size=size, limit=limit)
-                self._enqueue_message(room, header + markup.defuse(note))
-            for reply in replies:
-                if reply.to in (None, person.id):
-                    self._enqueue_message(room, header + markup.render(reply))
-        await loop.run_in_executor(self.work, self.deliver)
+        return Prepared(sender, room, message_id, parsed.text, person, tuple(files), refused)
 
-    async def _download(self, room: str, file_ids: tuple[str, ...]) -> tuple[list[str], list[dict[str, Any]]]:
+    def apply(self, row: Row, p: Prepared) -> None:
+        """Inside the transaction: the router's effect and the replies in the outbox, with "done"."""
+        if p.sender is None:
+            return
+        if p.person is None:
+            self._unknown(p.sender, p.room, p.message_id, p.text)
+            return
+        person = p.person
+        locale = person.locale or guess_locale(p.text) or self.services.default_locale
+        inbound = Inbound(person, p.text, platform=PLATFORM, locale=locale, attachments=p.files,
+                          delivery_id=row.key.partition(":")[2])  # fmt: skip
+        replies = self.backoffice.router.handle(inbound)
+        header = markup.reply_header(p.sender, p.room, p.message_id, person.name(locale), locale)
+        for file in p.refused:
+            size, limit = round(file["size"] / 1048576, 1), self.services.max_attachment_mb
+            note = t("err.file_too_large", locale, name=file["name"], size=size, limit=limit)
+            self._enqueue_message(p.room, header + markup.defuse(note))
+        for reply in replies:
+            if reply.to in (None, person.id):
+                self._enqueue_message(p.room, header + markup.render(reply))
+
+    def failed(self, row: Row, ref: str) -> None:
+        event = row.payload.get("webhook_event") or {}
+        sender, room = str(event.get("from_account_id") or event.get("account_id")), str(event.get("room_id") or "")
+        if not room.isdigit():
+            return
+        locale = guess_locale(str(event.get("body") or "")) or self.services.default_locale
+        header = markup.reply_header(sender, room, str(event.get("message_id") or ""), "", locale)
+        self._enqueue_message(room, header + t("err.internal", locale, ref=ref))
+
+    def after(self, row: Row) -> None:
+        self.deliver()
+
+    async def _download(self, room: str, file_ids: tuple[str, ...]) -> tuple[list[str], tuple[dict[str, Any], ...]]:
         """(local paths, names of files refused for their size): a refused file is told, never silently lost."""
         paths: list[str] = []
         refused: list[dict[str, Any]] = []
@@ -194,36 +243,26 @@ class ChatworkFrontDoor:
                     refused.append(exc.file)
                 continue
             paths.append(save_incoming(self.services, f"cw{file_id}", name, data))
-        return paths, refused
+        return paths, tuple(refused)
 
-    async def _unknown(self, account_id: str, room: str, message_id: str, text: str) -> None:
+    def _unknown(self, account_id: str, room: str, message_id: str, text: str) -> None:
         locale = guess_locale(text) or self.services.default_locale
         who = f"ID {account_id}"
         header = markup.reply_header(account_id, room, message_id, "", locale)
         with self.services.store.tx():
             self._enqueue_message(room, header + markup.defuse(t("err.unknown_user", locale, who=who)))
             # Admins hear of each unknown account once, not on every message.
-            if self.services.store.claim_delivery(f"chatwork-unknown:{account_id}", self.services.now_iso()):
+            if self.services.store.first_time(f"chatwork-unknown:{account_id}", self.services.now_iso()):
                 for admin in self.services.directory.holders("admin"):
                     note = t("chatwork.unknown_admin", self.services.locale_of(admin), who=account_id)
                     self._notify_directly(admin, Reply(self.services.locale_of(admin), note))
-
-    def _tell_failure(self, event: dict[str, Any], ref: str) -> None:
-        try:
-            sender, room = str(event.get("from_account_id") or event.get("account_id")), str(event["room_id"])
-            locale = guess_locale(str(event.get("body") or "")) or self.services.default_locale
-            header = markup.reply_header(sender, room, str(event["message_id"]), "", locale)
-            with self.services.store.tx():
-                self._enqueue_message(room, header + t("err.internal", locale, ref=ref))
-        except Exception:
-            log.exception("could not tell the sender about failure %s", ref)
 
     # -- out -----------------------------------------------------------------------------------
 
     def _enqueue_message(self, target: str, body: str, name: str = "") -> None:
         for piece in markup.split(body):
-            queue.enqueue(
-                self.services.store, target, "message", {"body": piece, "name": name}, self.services.now_iso()
+            outbox.enqueue(
+                self.services.store, PLATFORM, target, "message", {"body": piece, "name": name}, self.services.now_iso()
             )
 
     def _on_chatwork(self, person: Employee) -> bool:
@@ -276,8 +315,8 @@ class ChatworkFrontDoor:
         limit = int(dt.datetime.combine(due, dt.time(18, 0), _TOKYO).timestamp())
         account = str(person.chatwork_account_id)
         row = queue.add_task(services.store, request_id, seq, account, target, services.now_iso())
-        queue.enqueue(
-            services.store, target, "task",
+        outbox.enqueue(
+            services.store, PLATFORM, target, "task",
             {"body": markup.defuse(body), "to_ids": [account], "limit": limit, "task_row": row},
             services.now_iso(),
         )  # fmt: skip
@@ -302,6 +341,8 @@ class ChatworkFrontDoor:
                 continue
             with services.store.tx():
                 queue.closing(services.store, task["id"])
-                queue.enqueue(services.store, task["target"], "task_done", {"task_row": task["id"]}, services.now_iso())
+                outbox.enqueue(
+                    services.store, PLATFORM, task["target"], "task_done", {"task_row": task["id"]}, services.now_iso()
+                )
             closed += 1
         return closed

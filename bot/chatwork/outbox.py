@@ -15,12 +15,14 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot import outbox
 from bot.chatwork import queue
 from bot.chatwork.client import ChatworkClient, ChatworkError, RateLimited
 from bot.store.db import Store
 
 log = logging.getLogger(__name__)
 
+PLATFORM = "chatwork"
 POSTS = ("message", "task")  # what counts against a room's posting limit
 
 
@@ -68,7 +70,7 @@ class Outbox:
             except Exception:
                 log.exception("chatwork outbox pass failed; trying again shortly")
             self._wake.clear()
-            due = [job["next_attempt"] for job in queue.waiting(self.store)]
+            due = [job["next_attempt"] for job in outbox.waiting(self.store, PLATFORM)]
             timeout = max(0.05, min(due) - self.clock()) if due else None
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
@@ -78,7 +80,7 @@ class Outbox:
         sent = 0
         while True:
             heads: dict[str, dict[str, Any]] = {}
-            for job in queue.waiting(self.store):
+            for job in outbox.waiting(self.store, PLATFORM):
                 heads.setdefault(job["target"], job)
             now = self.clock()
             ready = [job for job in heads.values() if job["next_attempt"] <= now]
@@ -93,7 +95,7 @@ class Outbox:
                     moved = True
                     continue
                 if room is None:
-                    queue.refused(self.store, job["id"], self.now_iso(), "no direct chat with this person")
+                    outbox.refused(self.store, job["id"], self.now_iso(), "no direct chat with this person")
                     log.warning("chatwork: nowhere to send outbox job %s (%s)", job["id"], job["target"])
                     moved = True
                     continue
@@ -132,19 +134,19 @@ class Outbox:
         except ChatworkError as exc:
             self._failed(job, exc)
             return 0
-        queue.sent(self.store, job["id"], self.now_iso(), result)
+        outbox.sent(self.store, job["id"], self.now_iso(), result)
         return 1 if kind in POSTS else 0
 
     def _failed(self, job: dict[str, Any], exc: ChatworkError) -> None:
         if isinstance(exc, RateLimited):
             # Not a failure: it goes as soon as Chatwork's window opens again.
-            queue.retry_later(self.store, job["id"], self.clock() + exc.wait, str(exc), count_attempt=False)
+            outbox.retry_later(self.store, job["id"], self.clock() + exc.wait, str(exc), count_attempt=False)
         elif exc.retryable:
             pause = min(self.backoff[1], self.backoff[0] * 2 ** job["attempts"])
-            queue.retry_later(self.store, job["id"], self.clock() + pause, str(exc))
+            outbox.retry_later(self.store, job["id"], self.clock() + pause, str(exc))
             log.warning("chatwork outbox job %s failed (%s); next try in %.0f s", job["id"], exc, pause)
         else:
-            queue.refused(self.store, job["id"], self.now_iso(), str(exc))
+            outbox.refused(self.store, job["id"], self.now_iso(), str(exc))
             log.error("chatwork refused outbox job %s for good: %s", job["id"], exc)
 
     async def _room_of(self, job: dict[str, Any]) -> str | None:

@@ -1,30 +1,38 @@
-"""The Slack front door on slack-bolt: parse, identify, ack fast, hand to the router, render.
+"""The Slack front door on slack-bolt: verify, keep, ack; then work off, render and send.
 
-Every listener acks at once and leaves the work (understanding, the store, Web API calls)
-to its own bounded executor, so acks never queue behind slow work. Replies come back as
-platform-neutral Replies and are rendered to Block Kit here; nothing below the adapter
-knows about Slack.
+A listener only does what must happen inside Slack's 3 seconds (open a form while its
+trigger id lives, check a submitted form): everything else is written to the inbox
+(bot.inbox) before the ack, with a key that makes a retry or a replay a no-op, and worked
+off there. Replies are rendered to Block Kit and left in the outbox (bot.outbox) in the same
+transaction as the effect they report; a drain thread sends them to Slack. Nothing below
+the adapter knows about Slack.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import logging
 import re
-import secrets
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+import urllib.error
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
-from slack_bolt import Ack, App, BoltResponse
+from slack_bolt import Ack, App, BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
+from slack_sdk.webhook import WebhookClient
 
+from bot import outbox
 from bot.app import App as Backoffice
 from bot.cards import notification_reply, request_card
 from bot.i18n import t
+from bot.inbox import Row
 from bot.models import Employee, ExpenseClaim, Reply, Status
 from bot.slack import blocks, forms
 from bot.store import records
@@ -36,6 +44,7 @@ from handlers.receipts import file_with_receipt, save_incoming
 
 log = logging.getLogger(__name__)
 
+PLATFORM = "slack"
 COMMANDS = ("/expense", "/leave", "/contract", "/ask", "/backoffice")
 _MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
 # What `/backoffice WORD …` means in our own commands.
@@ -71,6 +80,16 @@ def _channel_of(body: dict[str, Any] | None) -> str | None:
     return channel if isinstance(channel, str) and channel else None
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What working one inbound off needs from the outside, fetched before its transaction."""
+
+    person: Employee | None
+    locale: str
+    files: tuple[str, ...] = ()
+    refused: tuple[dict[str, Any], ...] = ()
+
+
 class SlackFrontDoor:
     def __init__(
         self,
@@ -78,37 +97,38 @@ class SlackFrontDoor:
         token: str,
         signing_secret: str | None,
         api_url: str = "https://slack.com/api/",
-        work_workers: int = 32,
     ) -> None:
         self.backoffice = backoffice
         self.services = backoffice.services
         self.token = token
         self.client = WebClient(token=token, base_url=api_url)
+        # Replies go only to Slack's own hosts (and the configured API's, which tests point at a fake):
+        # a response_url in a payload is never followed elsewhere.
+        self._reply_hosts = {"hooks.slack.com", urlsplit(api_url).netloc}
         self._files = httpx.Client(timeout=30)
-        # 429 waits for Retry-After and 5xx retries happen on the work pool, never where acks are made.
+        # 429 waits for Retry-After and 5xx retries happen on worker and outbox threads, never where acks are made.
         self.client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
         self.client.retry_handlers.append(ServerErrorRetryHandler(max_retry_count=2))
         self.bolt = App(
             client=self.client,
             signing_secret=signing_secret,
             token_verification_enabled=False,  # no auth.test at start: the bot must start offline too
-            # Every listener acks within microseconds and hands the work to our own pool, so Bolt may run it
-            # on the request's thread: no hop to a listener thread and no 10 ms poll for the ack.
+            # Every listener keeps its inbound and acks within a millisecond or two, so Bolt may run it on the
+            # request's thread: the 200 goes out only once the inbound is on disk.
             process_before_response=True,
         )
-        # Slow work (a model call, a file download) waits on I/O: a wide pool of its own, bounded.
-        self.work = ThreadPoolExecutor(max_workers=work_workers, thread_name_prefix="slack-work")
         self._people: dict[str, Employee | None] = {}
         self._locales: dict[str, str] = {}
         # Employee id → Slack id for people matched by e-mail, remembered across restarts.
         self._slack_ids: dict[str, str] = records.slack_identities(self.services.store)
+        self.outbox = outbox.Drain(self.services.store, PLATFORM, _Sender(self), self.services.now_iso)
+        backoffice.inbox.register(PLATFORM, self)
         self._register()
 
     # -- wiring: every entry point in one table -------------------------------------------------
 
     def _register(self) -> None:
         app = self.bolt
-        app.middleware(self._dedupe_events)
         for command in COMMANDS:
             app.command(command)(self._on_command)
         app.event("app_mention")(self._on_mention)
@@ -123,18 +143,37 @@ class SlackFrontDoor:
         app.view(forms.LEAVE_CALLBACK)(self._on_form)
         app.error(self._on_error)
 
-    # -- middleware --------------------------------------------------------------------------
-
-    def _dedupe_events(self, body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
-        """An Events API retry (same event_id) is acknowledged and dropped: handled once."""
-        event_id = body.get("event_id")
-        if event_id and not self.services.store.claim_delivery(f"slack:{event_id}", self.services.now_iso()):
-            log.info("slack event %s already handled", event_id)
-            return BoltResponse(status=200, body="")
-        return next()
+    def start(self) -> None:
+        """Start sending the outbox (what an earlier run left in it first)."""
+        self.outbox.start()
 
     def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
-        log.exception("slack listener failed: %s", type(error).__name__, exc_info=error)
+        log.error("slack listener failed: %s", type(error).__name__, exc_info=error)
+
+    # -- keeping an inbound: before the ack, always ---------------------------------------------
+
+    @staticmethod
+    def delivery_key(body: dict[str, Any], request: BoltRequest) -> str:
+        """What makes a delivery the same delivery. An Events API retry carries its event_id; a slash
+        command or interaction has none, but a replay of one within Slack's 5-minute signature window
+        carries the same timestamp and signature (over HTTP), or the same payload (Socket Mode, whose
+        payloads hold a trigger id unique to each invocation)."""
+        if body.get("type") == "event_callback" and body.get("event_id"):
+            return f"slack:event:{body['event_id']}"
+        headers = request.headers or {}
+        ts = (headers.get("x-slack-request-timestamp") or [""])[0]
+        signature = (headers.get("x-slack-signature") or [""])[0]
+        if ts and signature:
+            return f"slack:sig:{ts}:{signature}"
+        raw = request.raw_body or json.dumps(body, sort_keys=True, ensure_ascii=False)
+        return "slack:body:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+    def _keep(self, kind: str, request: BoltRequest, body: dict[str, Any], user_id: str, **work: Any) -> bool:
+        """Write one inbound to the inbox (False: seen before, so only acknowledged)."""
+        payload = {"user": user_id, **work}
+        return self.backoffice.inbox.accept(
+            self.delivery_key(body, request), PLATFORM, kind, f"slack:{user_id}", payload
+        )
 
     # -- identity ----------------------------------------------------------------------------
 
@@ -189,22 +228,17 @@ class SlackFrontDoor:
     def slack_id(self, person: Employee) -> str | None:
         return person.slack_user_id or self._slack_ids.get(person.id)
 
-    def _unknown(self, user_id: str, respond_to: Callable[[str], Any]) -> None:
-        locale = self._locales.get(user_id, self.services.default_locale)
-        respond_to(t("err.unknown_user", locale, who=f"<@{user_id}>"))
-        # Admins hear of each unknown person once, not on every message.
-        if self.services.store.claim_delivery(f"slack-unknown:{user_id}", self.services.now_iso()):
-            for admin in self.services.directory.holders("admin"):
-                locale = self.services.locale_of(admin)
-                self._post_dm(admin, Reply(locale, t("slack.unknown_admin", locale, who=user_id)))
+    # -- entry points: what must happen within 3 seconds, then keep and ack ----------------------
 
-    # -- entry points ------------------------------------------------------------------------
-
-    def _on_command(self, ack: Ack, command: dict[str, Any], respond: Callable[..., Any], client: WebClient) -> None:
+    def _on_command(
+        self, ack: Ack, command: dict[str, Any], body: dict[str, Any], request: BoltRequest, client: WebClient
+    ) -> None:
+        user_id = str(command.get("user_id") or "")
         if command["command"] in ("/expense", "/leave") and not (command.get("text") or "").strip():
-            # No text: the form. Its trigger id lives 3 seconds, so it opens before anything else.
-            person = self.services.directory.find(command["user_id"])
-            locale = self.locale(command["user_id"], person)
+            # No text: the form. Its trigger id lives 3 seconds, so it opens before anything else. Opening a
+            # form changes nothing, so it is not kept: the form's submission is.
+            person = self._known(user_id)
+            locale = self.locale(user_id, person)
             today = self.services.today()
             view = (
                 forms.expense_form(locale, self.services.rules.expenses.categories, today, command.get("channel_id"))
@@ -217,77 +251,36 @@ class SlackFrontDoor:
                 log.warning("views.open failed: %s", exc.response.get("error"))
             ack()
             return
-        ack()  # at once: everything else happens on the work pool
+        if user_id:
+            self._keep(
+                "command", request, body, user_id, command=command["command"],
+                text=(command.get("text") or "").strip(), response_url=command.get("response_url"),
+            )  # fmt: skip
+        ack()
 
-        def failed(ref: str) -> None:
-            locale = self._locales.get(command["user_id"], self.services.default_locale)
-            respond(text=t("err.internal", locale, ref=ref), response_type="ephemeral", replace_original=True)
+    def _on_mention(self, event: dict[str, Any], body: dict[str, Any], request: BoltRequest) -> None:
+        if event.get("user") and not event.get("bot_id"):
+            self._keep("message", request, body, event["user"], event=_message_fields(event), in_thread=True)
 
-        self._submit(self._handle_command, command, respond, on_error=failed)
-
-    def _handle_command(self, command: dict[str, Any], respond: Callable[..., Any]) -> None:
-        person = self.employee(command["user_id"])
-        if person is None:
-            self._unknown(command["user_id"], lambda text: respond(text=text, response_type="ephemeral"))
-            return
-        locale = self.locale(command["user_id"], person)
-        # The user sees that the bot is on it; the answer replaces this line.
-        respond(text=t("slack.working", locale), response_type="ephemeral")
-        text = self._command_text(command["command"], (command.get("text") or "").strip())
-        replies = self.backoffice.router.handle(Inbound(person, text, platform="slack", locale=locale))
-        for n, reply in enumerate(replies):
-            fallback, body = blocks.reply_blocks(reply, self._version(reply))
-            respond(text=fallback, blocks=body, response_type="ephemeral", replace_original=n == 0)
-        self.deliver()
-
-    @staticmethod
-    def _command_text(command: str, text: str) -> str:
-        if command in ("/expense", "/leave", "/contract"):
-            return f"{command} {text}".strip()
-        if command == "/backoffice":
-            word, _, rest = text.partition(" ")
-            mapped = _BACKOFFICE_WORDS.get(word.lower(), "help")
-            return f"/{mapped} {rest}".strip()
-        return text or "/help"  # /ask: the words are the question
-
-    def _on_mention(self, event: dict[str, Any], say: Callable[..., Any]) -> None:
-        # Events are acked by Bolt before this runs; the work still goes to our pool.
-        self._submit(self._handle_message, event, say, True)
-
-    def _on_message(self, event: dict[str, Any], say: Callable[..., Any]) -> None:
+    def _on_message(self, event: dict[str, Any], body: dict[str, Any], request: BoltRequest) -> None:
         if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype") not in (None, "file_share"):
             return  # only people writing to the bot directly (a file included); never our own messages
-        self._submit(self._handle_message, event, say, False)
+        if event.get("user"):
+            self._keep("message", request, body, event["user"], event=_message_fields(event), in_thread=False)
 
-    def _handle_message(self, event: dict[str, Any], say: Callable[..., Any], in_thread: bool) -> None:
-        thread = event.get("thread_ts") or event.get("ts") if in_thread else None
-        person = self.employee(event["user"])
-        if person is None:
-            self._unknown(event["user"], lambda text: say(text=text, thread_ts=thread))
-            return
-        text = _MENTION.sub("", event.get("text") or "").strip()
-        locale = self.locale(event["user"], person)
-        shared = event.get("files") or []
-        files, refused = self._download(shared)
-        for file in refused:
-            say(text=t("err.file_too_large", locale, **file), thread_ts=thread)
-        inbound = Inbound(person, text, platform="slack", locale=locale, attachments=files)
-        for reply in self.backoffice.router.handle(inbound):
-            fallback, body = blocks.reply_blocks(reply, self._version(reply))
-            say(text=fallback, blocks=body, thread_ts=thread)
-        self.deliver()
-
-    def _on_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def _on_button(
+        self, ack: Ack, body: dict[str, Any], action: dict[str, Any], request: BoltRequest, client: WebClient
+    ) -> None:
         kind = _ACTION_OF[action["action_id"]]
         decoded = blocks.decode_value(action.get("value") or "")
-        if decoded is None:
+        user_id = str((body.get("user") or {}).get("id") or "")
+        if decoded is None or not user_id:
             ack()
             return
         request_id, version = decoded
         if kind in ("reject", "request_changes"):
             # The trigger id lives 3 seconds: the reason form opens before anything else.
-            person = self._people.get(body["user"]["id"]) or self.services.directory.find(body["user"]["id"])
-            locale = self.locale(body["user"]["id"], person)
+            locale = self.locale(user_id, self._known(user_id))
             try:
                 client.views_open(
                     trigger_id=body["trigger_id"], view=blocks.reason_modal(kind, request_id, locale, version)
@@ -296,95 +289,67 @@ class SlackFrontDoor:
                 log.warning("views.open failed: %s", exc.response.get("error"))
             ack()
             return
+        self._keep(
+            "decide", request, body, user_id, action=kind, request_id=request_id, version=version, reason=None,
+            channel=_channel_of(body),
+        )  # fmt: skip
         ack()
-        self._submit(self._decide, body["user"]["id"], kind, request_id, version, None, body)
 
-    def _on_reason(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def _on_reason(self, ack: Ack, body: dict[str, Any], view: dict[str, Any], request: BoltRequest) -> None:
+        user_id = str((body.get("user") or {}).get("id") or "")
         try:
             kind, request_id, version, reason = blocks.read_reason_submission(view)
         except ValueError:
             ack()
             return
         if not reason:
-            person = self.services.directory.find(body["user"]["id"])
-            ack(
-                response_action="errors",
-                errors={"reason": t("slack.reason_required", self.locale(body["user"]["id"], person))},
-            )
+            ack(response_action="errors", errors={"reason": t("slack.reason_required", self.locale(user_id, None))})
             return
+        if user_id:
+            self._keep(
+                "decide", request, body, user_id, action=kind, request_id=request_id, version=version,
+                reason=reason, channel=None,
+            )  # fmt: skip
         ack()
-        self._submit(self._decide, body["user"]["id"], kind, request_id, version, reason, None)
 
-    def _on_form(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def _on_form(self, ack: Ack, body: dict[str, Any], view: dict[str, Any], request: BoltRequest) -> None:
         """Checked in the ack: wrong fields come back to the form with their errors; nothing is filed."""
-        if view["callback_id"] == forms.EXPENSE_CALLBACK:
-            details, errors = forms.read_expense(view, self.services.today())
-        else:
-            details, errors = forms.read_leave(view)  # type: ignore[assignment]
+        today = self.services.today()
+        details, errors = self._read_form(view, today)
         if errors or details is None:
             ack(response_action="errors", errors=errors)
             return
+        user_id = str((body.get("user") or {}).get("id") or "")
+        if user_id:
+            # The form itself is kept, with the day it was read on, so the worker reads exactly what was checked.
+            self._keep("form", request, body, user_id, view=view, today=today.isoformat())
         ack()
-        self._submit(self._file_form, body["user"]["id"], details, forms.files(view))
 
-    def _file_form(self, user_id: str, details: Any, uploaded: list[dict[str, Any]]) -> None:
-        person = self.employee(user_id)
-        if person is None:
-            return
-        msg = Inbound(person, "", platform="slack", attachments=self._download(uploaded)[0])
-        if isinstance(details, ExpenseClaim) and msg.attachments:
-            replies = file_with_receipt(msg, details, msg.attachments[0], self.services)
-        else:
-            result = self.services.workflow.submit(person, details, source="slack:form")
-            assert result.request is not None
-            replies = [submitted_reply(result.request, msg, self.services)]
-        for reply in replies:
-            self._post_dm(person, reply)
-        self.deliver()
-
-    def _decide(
-        self, user_id: str, kind: str, request_id: int, version: int | None, reason: str | None,
-        body: dict[str, Any] | None,
-    ) -> None:  # fmt: skip
-        person = self.employee(user_id)
-        channel = _channel_of(body)
-        if person is None:
-            if channel:
-                self._unknown(
-                    user_id, lambda text: self.client.chat_postEphemeral(channel=channel, user=user_id, text=text)
-                )
-            return
-        command = _COMMAND_OF_ACTION[kind]
-        result = self.services.workflow.act(request_id, person, kind, reason, version)
-        if not result.ok:
-            # The same words as every other front door: "you are not the approver", "already decided by X".
-            # A click answers beside the card; a form (no channel) answers in a DM.
-            msg = Inbound(person, f"/{command} {request_id}", platform="slack")
-            for reply in result_reply(result, msg, self.services, command):
-                if channel:
-                    self.client.chat_postEphemeral(channel=channel, user=user_id, text=reply.text or "")
-                else:
-                    self._post_dm(person, reply)
-        self.refresh_cards(request_id)
-        self.deliver()
+    @staticmethod
+    def _read_form(view: dict[str, Any], today: dt.date) -> tuple[Any, dict[str, str]]:
+        if view.get("callback_id") == forms.EXPENSE_CALLBACK:
+            return forms.read_expense(view, today)
+        return forms.read_leave(view)
 
     # -- policy questions --------------------------------------------------------------------
 
-    def _on_question_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        """👍, 👎, ask a person, save as FAQ: nothing to ask first, so ack and run the command."""
+    def _on_question_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], request: BoltRequest) -> None:
+        """👍, 👎, ask a person, save as FAQ: nothing to ask first, so keep and ack."""
+        question_id = blocks.decode_question_value(action.get("value"))
+        user_id = str((body.get("user") or {}).get("id") or "")
+        if question_id is not None and user_id:
+            command = _QUESTION_COMMAND[blocks.QUESTION_ACTION_OF_SLACK_ID[action["action_id"]]]
+            self._keep("question", request, body, user_id, text=f"/{command} Q{question_id}", channel=_channel_of(body))
         ack()
-        question_id = blocks.decode_question_value(action.get("value"))
-        if question_id is None:
-            return
-        command = _QUESTION_COMMAND[blocks.QUESTION_ACTION_OF_SLACK_ID[action["action_id"]]]
-        self._run_question(body["user"]["id"], f"/{command} Q{question_id}", _channel_of(body))
 
-    def _on_answer_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def _on_answer_button(
+        self, ack: Ack, body: dict[str, Any], action: dict[str, Any], request: BoltRequest, client: WebClient
+    ) -> None:
         question_id = blocks.decode_question_value(action.get("value"))
-        if question_id is None:
+        user_id = str((body.get("user") or {}).get("id") or "")
+        if question_id is None or not user_id:
             ack()
             return
-        user_id = body["user"]["id"]
         person = self._known(user_id)
         rec = records.get_question(self.services.store, question_id)
         if person is not None and rec is not None and rec.status != "relayed" and may_answer(person, rec):
@@ -400,59 +365,145 @@ class SlackFrontDoor:
             except SlackApiError as exc:
                 # The trigger expired or Slack refused: the router's usage line says how to type the answer.
                 log.warning("views.open failed: %s", exc.response.get("error"))
-        ack()
         # Not theirs to answer, answered already, or no such question: the router says which, in the words
         # every front door uses, beside the card.
-        self._run_question(user_id, f"/answer Q{question_id}", _channel_of(body))
+        self._keep("question", request, body, user_id, text=f"/answer Q{question_id}", channel=_channel_of(body))
+        ack()
 
-    def _on_answer(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def _on_answer(self, ack: Ack, body: dict[str, Any], view: dict[str, Any], request: BoltRequest) -> None:
         """Checked in the ack: an empty answer stays in the form with its error, and nothing is relayed."""
         try:
             question_id, answer = blocks.read_answer_submission(view)
         except ValueError:
             ack()
             return
-        user_id = body["user"]["id"]
+        user_id = str((body.get("user") or {}).get("id") or "")
         if not answer:
             locale = self.locale(user_id, self._known(user_id))
             ack(response_action="errors", errors={blocks.ANSWER_BLOCK: t("slack.question.answer_required", locale)})
             return
+        if user_id:
+            # A form has no conversation of its own: the confirmation (with "save as FAQ") comes as a DM.
+            self._keep("question", request, body, user_id, text=f"/answer Q{question_id} {answer}", channel=None)
         ack()
-        # A form has no conversation of its own: the confirmation (with "save as FAQ") comes as a DM.
-        self._run_question(user_id, f"/answer Q{question_id} {answer}", None)
 
-    def _run_question(self, user_id: str, text: str, channel: str | None) -> None:
-        def failed(ref: str) -> None:
-            locale = self._locales.get(user_id, self.services.default_locale)
-            self._answer_clicker(user_id, channel, Reply(locale, t("err.internal", locale, ref=ref)))
+    # -- working one off (bot.inbox calls these, on its worker threads) ---------------------------
 
-        self._submit(self._question_command, user_id, text, channel, on_error=failed)
-
-    def _question_command(self, user_id: str, text: str, channel: str | None) -> None:
-        """Run a question's command as the person who clicked; the router decides who may (the asker votes,
-        the team answers) and refuses politely otherwise. Then the team's or the asker's card goes out."""
+    def prepare(self, row: Row) -> Prepared:
+        """Outside the transaction: who sent it (maybe a users.info call), the files fetched. Safe to repeat."""
+        user_id = row.payload["user"]
         person = self.employee(user_id)
-        if person is None:
-            locale = self._locales.get(user_id, self.services.default_locale)
-            self._unknown(user_id, lambda message: self._answer_clicker(user_id, channel, Reply(locale, message)))
-            return
         locale = self.locale(user_id, person)
-        for reply in self.backoffice.router.handle(Inbound(person, text, platform="slack", locale=locale)):
-            self._answer_clicker(user_id, channel, reply)
-        self.deliver()
-
-    def _answer_clicker(self, user_id: str, channel: str | None, reply: Reply) -> None:
-        """Beside the clicked card, seen by the clicker only; as a DM after a form, or where Slack will not
-        post beside it (a channel the bot is not in)."""
-        fallback, body = blocks.reply_blocks(reply, self._version(reply))
-        if channel:
+        if person is None:
+            return Prepared(None, locale)
+        if row.kind == "command" and row.attempts == 0 and row.payload.get("response_url"):
+            # The user sees that the bot is on it; the answer replaces this line. A courtesy, sent straight
+            # away and not kept: the answer itself is.
             try:
-                self.client.chat_postEphemeral(channel=channel, user=user_id, text=fallback, blocks=body)
-                return
-            except SlackApiError as exc:
-                log.info("ephemeral reply in %s refused (%s): sent as a DM", channel, exc.response.get("error"))
-        opened = self.client.conversations_open(users=user_id)
-        self.client.chat_postMessage(channel=opened["channel"]["id"], text=fallback, blocks=body)
+                self._respond_now(row.payload["response_url"], {"text": t("slack.working", locale),
+                                                                "response_type": "ephemeral"})  # fmt: skip
+            except Exception as exc:  # the answer still comes through the outbox
+                log.info("'working' line not shown: %s", type(exc).__name__)
+        if row.kind == "message":
+            files, refused = self._download(row.payload["event"].get("files") or [])
+            return Prepared(person, locale, files, tuple(refused))
+        if row.kind == "form":
+            files, refused = self._download(forms.files(row.payload["view"]))
+            return Prepared(person, locale, files, tuple(refused))
+        return Prepared(person, locale)
+
+    def apply(self, row: Row, p: Prepared) -> None:
+        """Inside the transaction: the effect, and every reply in the outbox."""
+        user_id, payload = row.payload["user"], row.payload
+        if p.person is None:
+            self._unknown(user_id, p.locale, self._answer_target(row))
+            return
+        person, locale = p.person, p.locale
+        delivery = row.key.partition(":")[2]
+        if row.kind == "command":
+            text = self._command_text(payload["command"], payload.get("text") or "")
+            replies = self.backoffice.router.handle(
+                Inbound(person, text, platform=PLATFORM, locale=locale, delivery_id=delivery)
+            )
+            for n, reply in enumerate(replies):
+                self._reply(self._answer_target(row), reply, replace_original=n == 0)
+        elif row.kind == "message":
+            event = payload["event"]
+            text = _MENTION.sub("", event.get("text") or "").strip()
+            target = self._answer_target(row)
+            for file in p.refused:
+                self._reply(target, Reply(locale, t("err.file_too_large", locale, **file)))
+            inbound = Inbound(person, text, platform=PLATFORM, locale=locale, attachments=p.files, delivery_id=delivery)
+            for reply in self.backoffice.router.handle(inbound):
+                self._reply(target, reply)
+        elif row.kind == "decide":
+            self._decide(row, person)
+        elif row.kind == "form":
+            self._file_form(row, person, p)
+        elif row.kind == "question":
+            target = self._answer_target(row)
+            inbound = Inbound(person, payload["text"], platform=PLATFORM, locale=locale, delivery_id=delivery)
+            for reply in self.backoffice.router.handle(inbound):
+                self._reply(target, reply)
+        else:
+            raise ValueError(f"unknown slack inbound kind {row.kind!r}")
+
+    def failed(self, row: Row, ref: str) -> None:
+        locale = self._locales.get(row.payload.get("user", ""), self.services.default_locale)
+        self._reply(self._answer_target(row), Reply(locale, t("err.internal", locale, ref=ref)), replace_original=True)
+
+    def after(self, row: Row) -> None:
+        self.deliver()
+        self.outbox.wake()  # the replies this row left are due now
+
+    def _decide(self, row: Row, person: Employee) -> None:
+        payload = row.payload
+        kind, request_id = payload["action"], int(payload["request_id"])
+        command = _COMMAND_OF_ACTION[kind]
+        result = self.services.workflow.act(request_id, person, kind, payload.get("reason"), payload.get("version"))
+        if not result.ok:
+            # The same words as every other front door: "you are not the approver", "already decided by X".
+            # A click answers beside the card; a form (no channel) answers in a DM.
+            msg = Inbound(person, f"/{command} {request_id}", platform=PLATFORM)
+            for reply in result_reply(result, msg, self.services, command):
+                self._reply(self._answer_target(row), reply)
+        self.refresh_cards(request_id)
+
+    def _file_form(self, row: Row, person: Employee, p: Prepared) -> None:
+        details, errors = self._read_form(row.payload["view"], dt.date.fromisoformat(row.payload["today"]))
+        if errors or details is None:
+            raise ValueError(f"a form checked in its ack no longer reads: {sorted(errors)}")
+        msg = Inbound(person, "", platform=PLATFORM, attachments=p.files, delivery_id=row.key.partition(":")[2])
+        if isinstance(details, ExpenseClaim) and msg.attachments:
+            replies = file_with_receipt(msg, details, msg.attachments[0], self.services)
+        else:
+            result = self.services.workflow.submit(person, details, source="slack:form")
+            assert result.request is not None
+            replies = [submitted_reply(result.request, msg, self.services)]
+        target = self._dm_target(person)
+        for reply in replies:
+            if target:
+                self._reply(target, reply)
+
+    def _unknown(self, user_id: str, locale: str, target: dict[str, Any]) -> None:
+        self._reply(target, Reply(locale, t("err.unknown_user", locale, who=f"<@{user_id}>")))
+        # Admins hear of each unknown person once, not on every message.
+        if self.services.store.first_time(f"slack-unknown:{user_id}", self.services.now_iso()):
+            for admin in self.services.directory.holders("admin"):
+                admin_locale = self.services.locale_of(admin)
+                admin_target = self._dm_target(admin)
+                if admin_target:
+                    self._reply(admin_target, Reply(admin_locale, t("slack.unknown_admin", admin_locale, who=user_id)))
+
+    @staticmethod
+    def _command_text(command: str, text: str) -> str:
+        if command in ("/expense", "/leave", "/contract"):
+            return f"{command} {text}".strip()
+        if command == "/backoffice":
+            word, _, rest = text.partition(" ")
+            mapped = _BACKOFFICE_WORDS.get(word.lower(), "help")
+            return f"/{mapped} {rest}".strip()
+        return text or "/help"  # /ask: the words are the question
 
     def _download(self, files: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
         """Fetch files shared with a message with the bot token, into the attachment folder: (local paths, files
@@ -483,26 +534,44 @@ class SlackFrontDoor:
             paths.append(save_incoming(self.services, f.get("id", "F"), f.get("name") or "file", resp.content[:limit]))
         return tuple(paths), refused
 
-    # -- outbound ----------------------------------------------------------------------------
+    # -- replies: rows in the outbox, in the transaction of the effect ----------------------------
 
-    def _submit(
-        self, fn: Callable[..., None], *args: Any, on_error: Callable[[str], None] | None = None
-    ) -> Future[None]:
-        """Run work off the ack path; a failure is logged with a reference and the user is told it."""
+    def _answer_target(self, row: Row) -> dict[str, Any]:
+        """Where the answer to this inbound goes: the command's response_url, the message's conversation,
+        beside the clicked card (seen by the clicker only), or a DM after a form."""
+        payload, user_id = row.payload, row.payload.get("user", "")
+        if row.kind == "command" and payload.get("response_url"):
+            return {"kind": "respond", "url": payload["response_url"], "user": user_id}
+        if row.kind == "message":
+            event = payload.get("event") or {}
+            thread = (event.get("thread_ts") or event.get("ts")) if payload.get("in_thread") else None
+            return {"kind": "post", "channel": event.get("channel"), "thread_ts": thread, "user": user_id}
+        if payload.get("channel"):
+            return {"kind": "ephemeral", "channel": payload["channel"], "user": user_id}
+        return {"kind": "dm", "user": user_id}
 
-        def run() -> None:
-            try:
-                fn(*args)
-            except Exception:
-                ref = secrets.token_hex(4)
-                log.exception("slack background work failed (ref %s)", ref)
-                if on_error is not None:
-                    try:
-                        on_error(ref)
-                    except Exception:
-                        log.exception("could not tell the user about failure %s", ref)
+    def _dm_target(self, person: Employee) -> dict[str, Any] | None:
+        slack_id = self.slack_id(person)
+        return {"kind": "dm", "user": slack_id} if slack_id else None
 
-        return self.work.submit(run)
+    def _reply(
+        self, target: dict[str, Any], reply: Reply, replace_original: bool = False, card_of: str | None = None
+    ) -> None:
+        """One reply into the outbox. Ordered per conversation; a card DM'd to someone remembers whose it is
+        (`card_of`), so a later decision can update it."""
+        fallback, body = blocks.reply_blocks(reply, self._version(reply))
+        kind = target["kind"]
+        job: dict[str, Any] = {**target, "text": fallback, "blocks": body}
+        if kind == "respond":
+            job["replace_original"] = replace_original
+            queue_target = f"respond:{hashlib.sha256(target['url'].encode()).hexdigest()[:16]}"
+        elif kind == "dm":
+            queue_target = f"dm:{target['user']}"
+            if card_of and reply.card is not None and reply.card.request_id:
+                job["card"] = {"request_id": reply.card.request_id, "employee_id": card_of}
+        else:
+            queue_target = f"channel:{target['channel']}"
+        outbox.enqueue(self.services.store, PLATFORM, queue_target, kind, job, self.services.now_iso())
 
     def _version(self, reply: Reply) -> int | None:
         if reply.card is None or reply.card.request_id is None:
@@ -510,63 +579,71 @@ class SlackFrontDoor:
         req = records.get_request(self.services.store, reply.card.request_id)
         return req.version if req else None
 
-    def _post_dm(self, person: Employee, reply: Reply) -> dict[str, Any] | None:
-        slack_id = self.slack_id(person)
-        if not slack_id:
-            return None
-        opened = self.client.conversations_open(users=slack_id)
-        channel = opened["channel"]["id"]
-        fallback, body = blocks.reply_blocks(reply, self._version(reply))
-        posted = self.client.chat_postMessage(channel=channel, text=fallback, blocks=body)
-        return {"channel": posted.get("channel", channel), "ts": posted.get("ts")}
-
     def deliver(self) -> int:
-        """Send waiting notifications to people on Slack; a failure leaves them waiting for the next try."""
+        """Notifications for people on Slack become outbox rows, each in one transaction with "delivered"."""
         services = self.services
         on_slack = {e.id: e for e in services.directory if self.slack_id(e) and e.active}
-        sent = 0
+        queued = 0
         for row in records.undelivered_for(services.store, list(on_slack)):
             person = on_slack[row["recipient_id"]]
-            reply = notification_reply(row["event"], row["request_id"], row["data"], services, person)
-            try:
-                posted = self._post_dm(person, reply)
-            except SlackApiError as exc:
-                log.warning("could not deliver notification %s: %s", row["id"], exc.response.get("error"))
-                continue
             with services.store.tx():
-                if posted and row["request_id"] and reply.card is not None:
-                    records.add_slack_card(
-                        services.store,
-                        row["request_id"],
-                        person.id,
-                        posted["channel"],
-                        posted["ts"],
-                        services.now_iso(),
-                    )
-            records.mark_delivered(services.store, [row["id"]], services.now_iso())
-            sent += 1
-        return sent
+                if records.is_delivered(services.store, row["id"]):
+                    continue  # another thread queued it meanwhile
+                reply = notification_reply(row["event"], row["request_id"], row["data"], services, person)
+                target = self._dm_target(person)
+                if target:
+                    self._reply(target, reply, card_of=person.id if row["request_id"] else None)
+                records.mark_delivered(services.store, [row["id"]], services.now_iso())
+            queued += 1
+        if queued:
+            self.outbox.wake()
+        return queued
 
     def refresh_cards(self, request_id: int) -> None:
-        """Re-render every copy of a request's card: buttons go once nobody there can act."""
+        """Every copy of a request's card is re-drawn (buttons go once nobody there can act): one outbox row
+        per person who has a copy, or will have once their DM goes out, behind that DM in their queue."""
+        store = self.services.store
+        people = {card["employee_id"] for card in records.slack_cards(store, request_id)}
+        for job in outbox.waiting(store, PLATFORM):
+            card = job["payload"].get("card") or {}
+            if job["kind"] == "dm" and card.get("request_id") == request_id:
+                people.add(card["employee_id"])
+        for employee_id in sorted(people):
+            person = self.services.directory.get(employee_id)
+            slack_id = self.slack_id(person) if person else None
+            if slack_id:
+                outbox.enqueue(
+                    store, PLATFORM, f"dm:{slack_id}", "refresh",
+                    {"request_id": request_id, "employee_id": employee_id}, self.services.now_iso(),
+                )  # fmt: skip
+
+    def cards_of(self, request_id: int, employee_id: str) -> list[tuple[str, str, str, list[dict[str, Any]]]]:
+        """(channel, ts, fallback, blocks) of each copy of a request's card one person has, drawn as it is now."""
         services = self.services
         req = records.get_request(services.store, request_id)
-        if req is None:
-            return
-        for card in records.slack_cards(services.store, request_id):
-            person = services.directory.get(card["employee_id"])
-            if person is None:
-                continue
-            locale = services.locale_of(person)
-            rendered = request_card(req, services, locale, person)
-            if rendered.actions:
-                body = blocks.card_blocks(rendered, locale, req.version)
-            else:
-                body = blocks.decided_blocks(rendered, locale, self._decided_line(req, locale))
-            try:
-                self.client.chat_update(channel=card["channel"], ts=card["ts"], text=rendered.title, blocks=body)
-            except SlackApiError as exc:
-                log.warning("chat.update for request %s failed: %s", request_id, exc.response.get("error"))
+        person = services.directory.get(employee_id)
+        if req is None or person is None:
+            return []
+        locale = services.locale_of(person)
+        rendered = request_card(req, services, locale, person)
+        if rendered.actions:
+            body = blocks.card_blocks(rendered, locale, req.version)
+        else:
+            body = blocks.decided_blocks(rendered, locale, self._decided_line(req, locale))
+        return [
+            (card["channel"], card["ts"], rendered.title, body)
+            for card in records.slack_cards(services.store, request_id)
+            if card["employee_id"] == employee_id
+        ]
+
+    def _respond_now(self, url: str, message: dict[str, Any]) -> int:
+        """POST to a response_url; only ever to Slack's hosts (a payload's URL is not trusted)."""
+        parts = urlsplit(url)
+        if parts.netloc not in self._reply_hosts or parts.scheme not in ("https", "http"):
+            raise outbox.Refused(f"response_url host {parts.netloc!r} is not Slack's")
+        if parts.scheme == "http" and parts.netloc == "hooks.slack.com":
+            raise outbox.Refused("response_url is not https")
+        return WebhookClient(url, timeout=10).send_dict(message).status_code
 
     def _decided_line(self, req: Any, locale: str) -> str:
         status = t(f"status.{req.status.value}", locale)
@@ -580,6 +657,87 @@ class SlackFrontDoor:
         """Socket Mode: Slack pushes the same payloads over a WebSocket the bot opens, so no public URL."""
         return SocketModeHandler(self.bolt, app_token)
 
+    def flush(self, timeout: float) -> bool:
+        """Send what is due within `timeout` seconds, then stop sending (a graceful stop)."""
+        return self.outbox.stop(timeout)
+
     def shutdown(self) -> None:
-        self.work.shutdown(wait=True)
+        self.outbox.stop(0)
         self._files.close()
+
+
+def _message_fields(event: dict[str, Any]) -> dict[str, Any]:
+    """What of a message event is kept: who, where, what, and the files shared with it."""
+    keep = ("user", "channel", "channel_type", "text", "ts", "thread_ts", "files", "subtype")
+    return {k: event[k] for k in keep if k in event}
+
+
+class _Sender:
+    """Sends the Slack rows of the outbox (bot.outbox.Drain calls it on its thread)."""
+
+    def __init__(self, front: SlackFrontDoor) -> None:
+        self.front = front
+
+    def send(self, job: dict[str, Any]) -> Any:
+        p, client = job["payload"], self.front.client
+        try:
+            if job["kind"] == "respond":
+                message = {"text": p["text"], "blocks": p["blocks"], "response_type": "ephemeral",
+                           "replace_original": bool(p.get("replace_original"))}  # fmt: skip
+                status = self.front._respond_now(p["url"], message)
+                if status == 429 or status >= 500:
+                    raise outbox.Retry(f"response_url answered {status}")
+                if status >= 400:
+                    # Expired (30 minutes, 5 uses) or gone: the answer is not lost, it comes as a DM.
+                    return self._dm(p["user"], p["text"], p["blocks"]) | {"fallback": f"response_url {status}"}
+                return {"status": status}
+            if job["kind"] == "post":
+                posted = client.chat_postMessage(
+                    channel=p["channel"], text=p["text"], blocks=p["blocks"], thread_ts=p.get("thread_ts")
+                )
+                return {"channel": posted.get("channel"), "ts": posted.get("ts")}
+            if job["kind"] == "ephemeral":
+                try:
+                    client.chat_postEphemeral(channel=p["channel"], user=p["user"], text=p["text"], blocks=p["blocks"])
+                    return {"channel": p["channel"]}
+                except SlackApiError as exc:
+                    if _retryable(exc):
+                        raise
+                    # A channel the bot is not in: the clicker gets it as a DM instead.
+                    return self._dm(p["user"], p["text"], p["blocks"]) | {"fallback": exc.response.get("error")}
+            if job["kind"] == "dm":
+                return self._dm(p["user"], p["text"], p["blocks"])
+            if job["kind"] == "refresh":
+                updated = 0
+                for channel, ts, fallback, body in self.front.cards_of(p["request_id"], p["employee_id"]):
+                    client.chat_update(channel=channel, ts=ts, text=fallback, blocks=body)
+                    updated += 1
+                return {"updated": updated}
+            raise outbox.Refused(f"unknown slack outbox kind {job['kind']!r}")
+        except SlackApiError as exc:
+            if _retryable(exc):
+                limited = exc.response.status_code == 429
+                wait = outbox.seconds(exc.response.headers.get("retry-after"), 0.0) if limited else None
+                raise outbox.Retry(f"slack {exc.response.status_code} {exc.response.get('error')}", wait) from exc
+            raise outbox.Refused(f"slack refused: {exc.response.get('error')}") from exc
+        except (urllib.error.URLError, OSError, TimeoutError) as exc:
+            raise outbox.Retry(f"cannot reach slack ({type(exc).__name__})") from exc
+
+    def _dm(self, user: str, text: str, body: list[dict[str, Any]]) -> dict[str, Any]:
+        opened = self.front.client.conversations_open(users=user)
+        channel = opened["channel"]["id"]
+        posted = self.front.client.chat_postMessage(channel=channel, text=text, blocks=body)
+        return {"channel": posted.get("channel", channel), "ts": posted.get("ts")}
+
+    def on_sent(self, job: dict[str, Any], result: Any) -> None:
+        card = job["payload"].get("card")
+        if card and isinstance(result, dict) and result.get("ts"):
+            records.add_slack_card(
+                self.front.services.store, card["request_id"], card["employee_id"], result["channel"], result["ts"],
+                self.front.services.now_iso(),
+            )  # fmt: skip
+
+
+def _retryable(exc: SlackApiError) -> bool:
+    status = exc.response.status_code
+    return status == 429 or status >= 500

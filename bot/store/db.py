@@ -282,8 +282,52 @@ def _v7(db: sqlite_utils.Database) -> None:
     db.table("questions").create_index(["status"])
 
 
+def _v8(db: sqlite_utils.Database) -> None:
+    # One inbox for every front door (bot.inbox): the delivery key is the dedupe, the row is the promise
+    # made by the ack. Chatwork's own inbox and the delivery keys fold into it.
+    db.execute(
+        "CREATE TABLE inbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, "
+        "platform TEXT NOT NULL, kind TEXT NOT NULL, lane TEXT NOT NULL, payload TEXT, "
+        "status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0, "
+        "next_attempt REAL NOT NULL DEFAULT 0, received_at TEXT NOT NULL, done_at TEXT, error TEXT, ref TEXT)"
+    )
+    db.execute("CREATE INDEX inbox_pending ON inbox (status, lane, seq)")
+    db.execute(
+        "INSERT INTO inbox (key, platform, kind, lane, payload, status, received_at, done_at, error) "
+        "SELECT 'chatwork:' || message_id, 'chatwork', 'event', "
+        "'chatwork:' || COALESCE(json_extract(event, '$.webhook_event.from_account_id'), "
+        "json_extract(event, '$.webhook_event.account_id'), '?'), "
+        "CASE WHEN done_at IS NULL THEN event END, CASE WHEN done_at IS NULL THEN 'pending' ELSE 'done' END, "
+        "received_at, done_at, error FROM chatwork_inbox ORDER BY received_at"
+    )
+    # Delivery keys seen before stay seen (an Events API retry across the upgrade is still dropped) ...
+    db.execute(
+        "INSERT OR IGNORE INTO inbox (key, platform, kind, lane, status, received_at, done_at) "
+        "SELECT 'slack:event:' || substr(key, 7), 'slack', 'event', 'legacy', 'done', received_at, received_at "
+        "FROM deliveries WHERE key LIKE 'slack:%'"
+    )
+    # ... and "tell the admins once" marks, which are not deliveries, get a table of their own.
+    db.table("notices").create({"key": str, "at": str}, pk="key")
+    db.execute("INSERT INTO notices (key, at) SELECT key, received_at FROM deliveries WHERE key LIKE '%-unknown:%'")
+    db.table("deliveries").drop()
+    db.table("chatwork_inbox").drop()
+    # One outbox for every platform; Chatwork's rows move in unchanged.
+    db.execute(
+        "CREATE TABLE outbox (id INTEGER PRIMARY KEY, platform TEXT NOT NULL, target TEXT NOT NULL, "
+        "kind TEXT NOT NULL, payload TEXT NOT NULL, created_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, "
+        "next_attempt REAL NOT NULL DEFAULT 0, sent_at TEXT, failed_at TEXT, error TEXT, result TEXT)"
+    )
+    db.execute("CREATE INDEX outbox_waiting ON outbox (platform, sent_at, failed_at, target)")
+    db.execute(
+        "INSERT INTO outbox (id, platform, target, kind, payload, created_at, attempts, next_attempt, sent_at, "
+        "failed_at, error, result) SELECT id, 'chatwork', target, kind, payload, created_at, attempts, next_attempt, "
+        "sent_at, failed_at, error, result FROM chatwork_outbox"
+    )
+    db.table("chatwork_outbox").drop()
+
+
 # Append only: a released migration is never edited, a new one is added after it.
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 
 
 class Store:
@@ -357,12 +401,12 @@ class Store:
         with self._lock:
             return audit.verify(self.db)
 
-    # -- deliveries --------------------------------------------------------------------------
+    # -- things done once --------------------------------------------------------------------
 
-    def claim_delivery(self, key: str, at: str) -> bool:
-        """True the first time a delivery key is seen; a retry of the same delivery gets False."""
+    def first_time(self, key: str, at: str) -> bool:
+        """True the first time `key` is marked (admins hear of an unknown user once); joins an open transaction."""
         with self.tx():
-            cur = self.db.execute("INSERT OR IGNORE INTO deliveries (key, received_at) VALUES (?, ?)", (key, at))
+            cur = self.db.execute("INSERT OR IGNORE INTO notices (key, at) VALUES (?, ?)", (key, at))
             return cur.rowcount == 1
 
     def close(self) -> None:

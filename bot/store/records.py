@@ -308,6 +308,11 @@ def undelivered(store: Store, recipient_id: str) -> list[dict[str, Any]]:
     return undelivered_for(store, [recipient_id])
 
 
+def is_delivered(store: Store, notification_id: int) -> bool:
+    rows = store.query("SELECT delivered_at FROM notifications WHERE id = ?", (notification_id,))
+    return bool(rows and rows[0]["delivered_at"])
+
+
 def mark_delivered(store: Store, ids: Sequence[int], at: str) -> None:
     with store.tx():
         for i in ids:

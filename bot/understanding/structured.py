@@ -31,6 +31,7 @@ from langchain_core.runnables import Runnable
 from langchain_openai import ChatOpenAI
 from pydantic import BaseModel, SecretStr, ValidationError
 
+from bot.outside import key_of, outside
 from bot.understanding.usage import UsageRecorder
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,19 @@ class StructuredModel:
 
         `engine` names the caller in the usage table ("llm", "contract", "answer"…); `name` is the
         schema's name in the request when `schema` is a dict (a pydantic model goes by its class name).
+
+        Inside the inbox's transaction the call runs outside it (bot.outside): no lock is held while the
+        model thinks, and the handler is redone with the answer.
         """
+        try:
+            prompt = as_messages(messages)
+            schema_id = schema.__name__ if isinstance(schema, type) else (name, schema)
+            key = key_of("model", self.model, engine, schema_id, [(m.type, m.content) for m in prompt])
+        except Exception as exc:  # a prompt we cannot even serialise: our bug, not the user's
+            return None, f"internal error ({type(exc).__name__})"
+        return outside(key, lambda: self._ask_now(messages, schema, engine=engine, name=name))
+
+    def _ask_now(self, messages: Messages, schema: Schema, *, engine: str, name: str) -> tuple[Any | None, str]:
         try:
             chain = self._chain(schema, name)
             prompt = as_messages(messages)
