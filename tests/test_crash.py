@@ -128,8 +128,9 @@ def chatwork_request(d: Delivery) -> bytes:
     event = {"from_account_id": 1000006 + d.n % 8, "to_account_id": int(BOT_ID), "room_id": 300,
              "message_id": str(1_900_000_000_000_000_000 + d.n), "send_time": 1795500000, "update_time": 0,
              "body": f"[To:{BOT_ID}] 経費ボットさん\n" + CLAIM.format(amount=d.amount)}  # fmt: skip
-    return json.dumps({"webhook_setting_id": "12", "webhook_event_type": "mention_to_me",
-                       "webhook_event_time": 1795500001, "webhook_event": event}, ensure_ascii=False).encode()  # fmt: skip
+    payload = {"webhook_setting_id": "12", "webhook_event_type": "mention_to_me", "webhook_event_time": 1795500001,
+               "webhook_event": event}  # fmt: skip
+    return json.dumps(payload, ensure_ascii=False).encode()
 
 
 def send(port: int, d: Delivery, webhook: str) -> bool:
@@ -192,7 +193,7 @@ def test_kill_9_during_a_burst_loses_nothing_acknowledged_and_doubles_nothing(tm
     bot = Bot(tmp_path, slack, chatwork)
     try:
         queue, size = list(deliveries), len(deliveries) // KILLS
-        for round_ in range(KILLS):
+        for _ in range(KILLS):
             batch, queue = queue[:size], queue[size:]
             bot.start()
             burst(bot, batch, kill_after=rng.randint(1, size - 1), jitter=rng.uniform(0.0, 0.03), webhook=slack.webhook)
