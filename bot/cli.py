@@ -224,6 +224,60 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_inbox_list(args: argparse.Namespace) -> int:
+    """Parked rows (or every row with --all), newest first, and what waits in the outboxes."""
+    from bot import outbox
+
+    app = _app(args)
+    try:
+        counts = app.inbox.counts()
+        rows = app.inbox.rows(None if args.all else "parked", args.limit)
+        backlog = outbox.backlog(app.store)
+    finally:
+        app.close()
+    summary = ", ".join(f"{status} {n}" for status, n in sorted(counts.items())) or "empty"
+    print(f"Inbox: {summary}. Outbox: {backlog} waiting to be sent.")
+    if not rows:
+        print("Nothing parked." if not args.all else "No rows.")
+        return 0
+    for r in rows:
+        print(f"{r['key']}  {r['status']}  {r['platform']}/{r['kind']}  from {r['lane']}  received {r['received_at']}"
+              f"  tries {r['attempts']}" + (f"  ref {r['ref']}" if r["ref"] else ""))  # fmt: skip
+        if r["error"]:
+            print(f"    {r['error']}")
+    if not args.all:
+        print("Retry one with `backoffice inbox retry KEY` (a running bot picks it up), or drop it for good with "
+              "`backoffice inbox drop KEY`.")  # fmt: skip
+    return 0
+
+
+def cmd_inbox_retry(args: argparse.Namespace) -> int:
+    app = _app(args)
+    try:
+        keys = [r["key"] for r in app.inbox.rows("parked", 10_000)] if args.key == "all" else [args.key]
+        done = [key for key in keys if app.inbox.retry(key)]
+    finally:
+        app.close()
+    if not done:
+        print(f"No parked row {args.key!r} (see `backoffice inbox list`).", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"{len(done)} row(s) back in the queue; the running bot works them off (or the next start does).")
+    return 0
+
+
+def cmd_inbox_drop(args: argparse.Namespace) -> int:
+    app = _app(args)
+    try:
+        dropped = app.inbox.drop(args.key, actor="cli")
+    finally:
+        app.close()
+    if not dropped:
+        print(f"No parked or pending row {args.key!r} (see `backoffice inbox list --all`).", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"Dropped {args.key}: it will not be worked off; the audit log records it.")
+    return 0
+
+
 class UsageError(Exception):
     """A command-line value the user typed wrong: shown as a message, not a traceback."""
 
@@ -474,6 +528,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="the audit log").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify", help="check every link of the hash chain").set_defaults(func=cmd_audit_verify)
+
+    inbox = sub.add_parser("inbox", help="messages kept for working off: parked ones, retry, drop").add_subparsers(
+        dest="inbox_command", required=True
+    )
+    p = inbox.add_parser("list", help="parked messages (that failed every try) and what waits to be sent")
+    p.add_argument("--all", action="store_true", help="every row, not only parked ones")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_inbox_list)
+    p = inbox.add_parser("retry", help="put a parked message back in the queue ('all' for every parked one)")
+    p.add_argument("key")
+    p.set_defaults(func=cmd_inbox_retry)
+    p = inbox.add_parser("drop", help="give up on a parked message for good (recorded in the audit log)")
+    p.add_argument("key")
+    p.set_defaults(func=cmd_inbox_drop)
 
     p = sub.add_parser("eval", help="score the understanding engine on a labelled JSONL file")
     p.add_argument("file")

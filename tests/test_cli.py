@@ -195,3 +195,43 @@ def test_eval_prints_accuracy_and_every_failure(env: Path, capsys: pytest.Captur
     assert "bad.jsonl line 1" in capsys.readouterr().err
     assert main(["eval", str(cases), "--engine", "llm"]) == 2
     assert "needs OPENAI_MODEL" in capsys.readouterr().err
+
+
+def test_a_parked_message_is_listed_retried_and_then_worked_off(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.app import build_app
+    from bot.config import Settings
+    from bot.console import ConsoleWork
+    from bot.router import Router
+
+    def broken(self: Router, msg: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    app = build_app(Settings())
+    work = ConsoleWork(app)
+    app.inbox.register("console", work)
+    with monkeypatch.context() as m:
+        m.setattr(Router, "handle", broken)
+        (told,) = work.say(app.directory.require("e007"), "/expense 2400 meeting 2026-11-23 弁当")
+    app.close()
+    assert "参照" in told.text
+
+    assert main(["inbox", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "parked 1" in out and "console:" in out and "RuntimeError: disk on fire" in out
+    key = re.search(r"(console:[0-9a-f]+)", out).group(1)  # type: ignore[union-attr]
+    assert main(["inbox", "retry", key]) == 0
+    assert main(["inbox", "retry", key]) == 2  # no longer parked
+    capsys.readouterr()
+
+    again = build_app(Settings())
+    work = ConsoleWork(again)
+    again.inbox.register("console", work)
+    try:
+        assert "#1 を申請しました" in work.work_off(key)[0].text
+    finally:
+        again.close()
+    assert main(["inbox", "list"]) == 0
+    assert "Nothing parked." in capsys.readouterr().out
+    assert main(["inbox", "drop", key]) == 2  # done: there is nothing to drop

@@ -93,6 +93,17 @@ def test_a_slash_command_is_acknowledged_then_answered_and_filed(env: SocketEnv)
     assert any(block["type"] == "actions" for block in card["blocks"])
 
 
+def test_a_slash_command_envelope_delivered_twice_files_one_claim(env: SocketEnv) -> None:
+    # Socket Mode has no signature: the same payload again (its trigger id is unique to one invocation) is the
+    # same delivery.
+    for _ in range(3):
+        assert env.command("/expense", "昨日のタクシー代 3,200円 渋谷→新宿")["_seconds"] < 3
+    wait_until(lambda: env.app.inbox.counts().get("done") == 1)
+    time.sleep(0.3)
+    assert len(records.list_requests(env.app.store)) == 1
+    assert env.app.store.query("SELECT key FROM inbox")[0]["key"].startswith("slack:body:")
+
+
 def test_a_click_over_the_socket_decides_and_the_card_loses_its_buttons(env: SocketEnv) -> None:
     env.command("/expense", "昨日の打ち合わせのお弁当 2,400円")
     wait_until(lambda: any(m["channel"] == "D0000000006" for m in env.fake.of("chat.postMessage")))
