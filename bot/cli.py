@@ -81,6 +81,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             app, settings.chatwork_api_token.get_secret_value(), webhook, settings.chatwork_api_url,
             approvals_room=settings.chatwork_approvals_room, slack_people=slack is not None,
         )  # fmt: skip
+    socket_handler: SocketModeHandler | None = None
     try:
         socket = slack is not None and settings.slack_app_token and not args.port
         if socket and slack is not None and settings.slack_app_token:
@@ -90,6 +91,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 _socket_mode_only(app, slack, handler)
                 return 0
             handler.connect()  # in the background: Chatwork's webhook needs the HTTP server below
+            socket_handler = handler
         port = args.port or 3000
         paths = (
             ["/healthz"]
@@ -100,6 +102,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         uvicorn.run(build_server(app, slack, chatwork), host=args.host, port=port, log_level="warning")
         return 0
     finally:
+        if socket_handler is not None:
+            socket_handler.close()
         if slack is not None:
             slack.shutdown()
         app.close()

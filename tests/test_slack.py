@@ -299,6 +299,22 @@ def test_a_429_from_chat_post_message_is_retried_and_delivered(env: Env) -> None
     )
 
 
+def test_an_approval_card_slack_keeps_refusing_waits_in_the_outbox_and_goes_once_slack_is_back(env: Env) -> None:
+    from bot import outbox
+
+    # More 429s and 503s than the client's own retries: the row waits in the outbox and is tried again later.
+    env.fake.fail("chat.postMessage", 429, times=4)
+    env.fake.fail("chat.postMessage", 503, times=3)
+    env.command("/expense", "昨日の打ち合わせのお弁当 2,400円")
+    wait_until(lambda: any(j["error"] for j in outbox.waiting(env.app.store, "slack")), timeout=20)
+    env.slack.outbox.backoff = (0.05, 0.05)
+    to_ito = lambda: [m for m in env.fake.of("chat.postMessage") if m.get("channel") == "D0000000006"]  # noqa: E731
+    wait_until(lambda: any(buttons(m) for m in to_ito()), timeout=20)
+    wait_until(lambda: outbox.waiting(env.app.store, "slack") == [])
+    (card,) = [c for c in records.slack_cards(env.app.store, 1) if c["employee_id"] == "e006"]
+    assert card["channel"] == "D0000000006"  # remembered when it went out, so a decision can update it
+
+
 def test_request_changes_sends_it_back_with_the_reason(env: Env) -> None:
     value = env.lunch_claim_waiting_for_ito()
     env.click(blocks.REQUEST_CHANGES, value, ITO)

@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import re
+import threading
 import urllib.error
 from dataclasses import dataclass
 from typing import Any
@@ -122,6 +123,8 @@ class SlackFrontDoor:
         # Employee id → Slack id for people matched by e-mail, remembered across restarts.
         self._slack_ids: dict[str, str] = records.slack_identities(self.services.store)
         self.outbox = outbox.Drain(self.services.store, PLATFORM, _Sender(self), self.services.now_iso)
+        self._poller: threading.Thread | None = None
+        self._stop_polling = threading.Event()
         backoffice.inbox.register(PLATFORM, self)
         self._register()
 
@@ -143,9 +146,21 @@ class SlackFrontDoor:
         app.view(forms.LEAVE_CALLBACK)(self._on_form)
         app.error(self._on_error)
 
-    def start(self) -> None:
-        """Start sending the outbox (what an earlier run left in it first)."""
+    def start(self, poll_seconds: float = 15.0) -> None:
+        """Start sending the outbox (what an earlier run left in it first), and pick up notifications made
+        elsewhere (a decision on Chatwork or in the console, the CLI's reminders) this often."""
         self.outbox.start()
+        if self._poller is None:
+            self._stop_polling.clear()
+            self._poller = threading.Thread(target=self._poll, args=(poll_seconds,), name="slack-poll", daemon=True)
+            self._poller.start()
+
+    def _poll(self, seconds: float) -> None:
+        while not self._stop_polling.wait(seconds):
+            try:
+                self.deliver()
+            except Exception:
+                log.exception("slack delivery pass failed")
 
     def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
         log.error("slack listener failed: %s", type(error).__name__, exc_info=error)
@@ -659,9 +674,11 @@ class SlackFrontDoor:
 
     def flush(self, timeout: float) -> bool:
         """Send what is due within `timeout` seconds, then stop sending (a graceful stop)."""
+        self._stop_polling.set()
         return self.outbox.stop(timeout)
 
     def shutdown(self) -> None:
+        self._stop_polling.set()
         self.outbox.stop(0)
         self._files.close()
 
