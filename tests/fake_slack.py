@@ -21,6 +21,7 @@ class FakeSlack:
         self._failures: dict[str, list[int]] = {}
         self.files: dict[str, bytes] = {}
         self.socket_url: str | None = None  # what apps.connections.open hands out (a FakeSocketMode's URL)
+        self.delay = 0.0  # seconds each answer takes: a slow Slack
         self._ts = 1000
         self._lock = threading.Lock()
         fake = self
@@ -75,6 +76,8 @@ class FakeSlack:
         self._failures.setdefault(method, []).extend([status] * times)
 
     def _answer(self, method: str, path: str, args: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if self.delay:
+            time.sleep(self.delay)
         with self._lock:
             self.calls.append((method if "/api/" in path else "webhook", args))
             pending = self._failures.get(method)

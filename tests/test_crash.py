@@ -236,3 +236,27 @@ def test_kill_9_during_a_burst_loses_nothing_acknowledged_and_doubles_nothing(tm
         [sys.executable, "-m", "bot.cli", "audit", "verify"], env=bot.env, cwd=ROOT, capture_output=True, timeout=60
     )
     assert verify.returncode == 0, verify.stdout.decode() + verify.stderr.decode()
+
+
+def test_sigterm_right_after_the_acks_finishes_the_work_in_hand_and_sends_its_answers(tmp_path: Path) -> None:
+    slack, chatwork = FakeSlack(), FakeChatworkServer()
+    slack.delay = 0.15  # a slow Slack: the answers are still being sent when the stop comes
+    bot = Bot(tmp_path, slack, chatwork)
+    burst_of = [Delivery(kind, 3000 + n, n) for n, kind in enumerate(("command", "dm", "chatwork") * 3)]
+    try:
+        bot.start()
+        for d in burst_of:
+            assert send(bot.port, d, slack.webhook)
+        # SIGTERM at once: uvicorn stops taking requests, the rows in hand are worked off, the outboxes flushed.
+        assert bot.stop() in (0, -signal.SIGTERM)
+    finally:
+        if bot.proc and bot.proc.poll() is None:
+            bot.kill()
+        slack.close()
+        chatwork.close()
+    db = tmp_path / "bot.db"
+    left = db_rows(db, "SELECT COUNT(*) FROM inbox WHERE status != 'done'")[0][0]
+    answered = [json.dumps(args, ensure_ascii=False) for _, args in slack.calls] + chatwork.bodies()
+    unsent = db_rows(db, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")[0][0]
+    assert (left, unsent) == (0, 0)
+    assert [d.money for d in burst_of if not any(d.money in a for a in answered)] == []
