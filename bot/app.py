@@ -96,5 +96,8 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
         settings.locale,
         model=model,
     )
-    inbox = Inbox(store, services.now_iso, admins=lambda: [e.id for e in services.directory.holders("admin")])
+    inbox = Inbox(
+        store, services.now_iso, threads=settings.workers,
+        admins=lambda: [e.id for e in services.directory.holders("admin")],
+    )  # fmt: skip
     return App(settings, store, rules, services, Router(services), inbox)

@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     now: str | None = Field(None, validation_alias="BACKOFFICE_NOW")
     engine: Literal["offline", "llm", "hybrid"] | None = Field(None, validation_alias="BACKOFFICE_ENGINE")
     log_level: str = Field("WARNING", validation_alias="BACKOFFICE_LOG_LEVEL")
+    # Workers that work the inbox off: one sender's messages go in order, different senders' in parallel,
+    # and a worker waiting on a model call holds no lock, so this bounds the model calls in flight.
+    workers: int = Field(16, ge=1, le=128, validation_alias="BACKOFFICE_WORKERS")
 
     openai_api_key: SecretStr | None = Field(None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(None, validation_alias="OPENAI_BASE_URL")

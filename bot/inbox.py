@@ -85,7 +85,7 @@ class Inbox:
         timer: Callable[[], float] = time.time,
         max_attempts: int = 3,
         backoff: tuple[float, float] = (1.0, 60.0),
-        threads: int = 4,
+        threads: int = 16,
         admins: Callable[[], list[str]] = list,
     ) -> None:
         self.store = store
