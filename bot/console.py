@@ -97,7 +97,7 @@ class ConsoleWork:
         if user is None:
             self.answers[row.key] = []
             return
-        inbound = Inbound(user, row.payload["text"], platform=PLATFORM, delivery_id=row.key.partition(":")[2])
+        inbound = Inbound(user, row.payload["text"], platform=PLATFORM, delivery_id=row.delivery_id)
         self.answers[row.key] = self.app.router.handle(inbound)
 
     def failed(self, row: Row, ref: str) -> None:

@@ -52,6 +52,11 @@ class Row:
     attempts: int
     received_at: str
 
+    @property
+    def delivery_id(self) -> str:
+        """The key without its platform: what a request's `source` names it by."""
+        return self.key.partition(":")[2]
+
 
 class Work(Protocol):
     """What a front door registers to have its inbounds worked off."""
@@ -99,6 +104,7 @@ class Inbox:
         self._works: dict[str, Work] = {}
         self._cv = threading.Condition()
         self._busy: set[str] = set()  # lanes being worked right now
+        self._generation = 0  # counts wake-ups, so a worker never sleeps through one that came while it read
         self._stopping = False
         self._pool: list[threading.Thread] = []
 
@@ -121,14 +127,13 @@ class Inbox:
         self.wake()
         return True
 
-    @property
-    def accepting(self) -> bool:
-        return not self._stopping
-
     # -- workers -------------------------------------------------------------------------------
 
     def wake(self) -> None:
+        """Something changed (a row kept, a lane freed). Holds `_cv` only to count and notify, never over I/O:
+        the ack path calls this."""
         with self._cv:
+            self._generation += 1
             self._cv.notify_all()
 
     def start(self) -> None:
@@ -158,9 +163,15 @@ class Inbox:
             with self._cv:
                 if self._stopping:
                     return
-                row, wait = self._claim()
+                seen = self._generation
+            heads = self._heads()  # read with no lock of ours held, so wake() never waits behind the database
+            with self._cv:
+                if self._stopping:
+                    return
+                row, wait = self._pick(heads)
                 if row is None:
-                    self._cv.wait(wait)
+                    if self._generation == seen:  # nothing changed since the read: sleep until something does
+                        self._cv.wait(wait)
                     continue
             try:
                 self.work(row)
@@ -168,20 +179,22 @@ class Inbox:
                 log.exception("inbox worker failed on %s", row.key)
                 time.sleep(1.0)
             finally:
-                with self._cv:
-                    self._busy.discard(row.lane)
-                    self._cv.notify_all()
+                self._release(row.lane)
 
-    def _claim(self) -> tuple[Row | None, float]:
-        """The oldest row of a lane no worker holds, due now; else how long to sleep. Holds `_cv`."""
+    def _heads(self) -> list[dict[str, Any]]:
+        """The oldest pending row of each lane, of the platforms registered here."""
         if not self._works:
-            return None, 1.0
+            return []
         marks = ",".join("?" * len(self._works))
-        heads = self.store.query(
+        return self.store.query(
             f"SELECT * FROM inbox WHERE seq IN (SELECT MIN(seq) FROM inbox WHERE status = 'pending' "
             f"AND platform IN ({marks}) GROUP BY lane) ORDER BY seq",
             tuple(self._works),
         )
+
+    def _pick(self, heads: list[dict[str, Any]]) -> tuple[Row | None, float]:
+        """The first head whose lane no worker holds and that is due, taking its lane; else how long to sleep.
+        Holds `_cv`. A head read a moment ago may be done meanwhile: `work` then finds it so and does nothing."""
         now, soonest = self.timer(), 1.0
         for r in heads:
             if r["lane"] in self._busy:
@@ -193,26 +206,30 @@ class Inbox:
             return _row(r), 0.0
         return None, max(0.01, soonest)
 
+    def _release(self, lane: str) -> None:
+        with self._cv:
+            self._busy.discard(lane)
+            self._generation += 1  # the lane's next row may be claimed now
+            self._cv.notify_all()
+
     def run_now(self, key: str) -> str:
         """Work one row off in the calling thread, its tries one after the other with no pause (a person at
         the console waits for the answer); its status after: done, or parked with the sender told."""
         for _ in range(self.max_attempts):
-            with self._cv:
-                while True:
-                    rows = self.store.query("SELECT * FROM inbox WHERE key = ?", (key,))
-                    if not rows or rows[0]["status"] != PENDING:
-                        return rows[0]["status"] if rows else DROPPED
+            while True:
+                rows = self.store.query("SELECT * FROM inbox WHERE key = ?", (key,))
+                if not rows or rows[0]["status"] != PENDING:
+                    return rows[0]["status"] if rows else DROPPED
+                with self._cv:
                     if rows[0]["lane"] not in self._busy:
+                        self._busy.add(rows[0]["lane"])
                         break
                     self._cv.wait(0.05)
-                row = _row(rows[0])
-                self._busy.add(row.lane)
+            row = _row(rows[0])
             try:
                 self.work(row)
             finally:
-                with self._cv:
-                    self._busy.discard(row.lane)
-                    self._cv.notify_all()
+                self._release(row.lane)
         return self.status(key) or DROPPED
 
     # -- one row ---------------------------------------------------------------------------------

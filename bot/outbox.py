@@ -54,6 +54,23 @@ def heads(store: Store, platform: str) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+def due(store: Store, platform: str, now: float) -> bool:
+    """Whether a row could go out now (the head of its conversation, not waiting out a pause)."""
+    return any(job["next_attempt"] <= now for job in heads(store, platform))
+
+
+def cards_waiting(store: Store, platform: str, request_id: int) -> list[dict[str, Any]]:
+    """Cards of one request still waiting to be posted (their payload names it under `card`)."""
+    rows = store.query(
+        "SELECT * FROM outbox WHERE platform = ? AND sent_at IS NULL AND failed_at IS NULL "
+        "AND json_extract(payload, '$.card.request_id') = ? ORDER BY id",
+        (platform, request_id),
+    )
+    for r in rows:
+        r["payload"] = json.loads(r["payload"])
+    return rows
+
+
 def sent(store: Store, job_id: int, at: str, result: Any) -> None:
     store.execute(
         "UPDATE outbox SET sent_at = ?, result = ?, attempts = attempts + 1 WHERE id = ?", (at, dumps(result), job_id)
@@ -154,8 +171,7 @@ class Drain:
         return not self._due()
 
     def _due(self) -> bool:
-        now = self.timer()
-        return any(job["next_attempt"] <= now for job in heads(self.store, self.platform))
+        return due(self.store, self.platform, self.timer())
 
     def _run(self) -> None:
         while True:

@@ -174,6 +174,14 @@ def burst(bot: Bot, batch: list[Delivery], kill_after: int | None, jitter: float
         bot.kill()
 
 
+def shut_down(bot: Bot, slack: FakeSlack, chatwork: FakeChatworkServer) -> None:
+    """Whatever a test left running: the server (killed if still up) and both fakes."""
+    if bot.proc and bot.proc.poll() is None:
+        bot.kill()
+    slack.close()
+    chatwork.close()
+
+
 def db_rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
     try:
@@ -213,10 +221,7 @@ def test_kill_9_during_a_burst_loses_nothing_acknowledged_and_doubles_nothing(tm
         # SIGTERM: a graceful stop (uvicorn re-raises the signal once it has shut down, hence -SIGTERM)
         assert bot.stop() in (0, -signal.SIGTERM)
     finally:
-        if bot.proc and bot.proc.poll() is None:
-            bot.kill()
-        slack.close()
-        chatwork.close()
+        shut_down(bot, slack, chatwork)
 
     counts: dict[int, int] = {}
     for (details,) in db_rows(db, "SELECT details FROM requests WHERE kind = 'expense'"):
@@ -250,10 +255,7 @@ def test_sigterm_right_after_the_acks_finishes_the_work_in_hand_and_sends_its_an
         # SIGTERM at once: uvicorn stops taking requests, the rows in hand are worked off, the outboxes flushed.
         assert bot.stop() in (0, -signal.SIGTERM)
     finally:
-        if bot.proc and bot.proc.poll() is None:
-            bot.kill()
-        slack.close()
-        chatwork.close()
+        shut_down(bot, slack, chatwork)
     db = tmp_path / "bot.db"
     left = db_rows(db, "SELECT COUNT(*) FROM inbox WHERE status != 'done'")[0][0]
     answered = [json.dumps(args, ensure_ascii=False) for _, args in slack.calls] + chatwork.bodies()

@@ -117,9 +117,7 @@ class ChatworkFrontDoor:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while loop.time() < deadline:
-            now = self.outbox.clock()
-            due = [job for job in outbox.heads(self.services.store, PLATFORM) if job["next_attempt"] <= now]
-            if not due:
+            if not outbox.due(self.services.store, PLATFORM, self.outbox.clock()):
                 return True
             self.outbox.wake()
             await asyncio.sleep(0.05)
@@ -162,8 +160,6 @@ class ChatworkFrontDoor:
             return "ignored"
         if payload.get("webhook_event_type") not in EVENTS or not message_id.isdigit():
             return "ignored"
-        if not self.backoffice.inbox.accepting:
-            return "stopping"  # after a stop began: answered, not kept (Chatwork does not resend either way)
         # The store's lock may be held by work in progress: waiting for it must not stall the event loop.
         loop = asyncio.get_running_loop()
         kept = await loop.run_in_executor(
@@ -206,8 +202,9 @@ class ChatworkFrontDoor:
             return
         person = p.person
         locale = person.locale or guess_locale(p.text) or self.services.default_locale
-        inbound = Inbound(person, p.text, platform=PLATFORM, locale=locale, attachments=p.files,
-                          delivery_id=row.key.partition(":")[2])  # fmt: skip
+        inbound = Inbound(
+            person, p.text, platform=PLATFORM, locale=locale, attachments=p.files, delivery_id=row.delivery_id
+        )
         replies = self.backoffice.router.handle(inbound)
         header = markup.reply_header(p.sender, p.room, p.message_id, person.name(locale), locale)
         for file in p.refused:

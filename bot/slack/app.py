@@ -434,7 +434,7 @@ class SlackFrontDoor:
             self._unknown(user_id, p.locale, self._answer_target(row))
             return
         person, locale = p.person, p.locale
-        delivery = row.key.partition(":")[2]
+        delivery = row.delivery_id
         if row.kind == "command":
             text = self._command_text(payload["command"], payload.get("text") or "")
             replies = self.backoffice.router.handle(
@@ -488,7 +488,7 @@ class SlackFrontDoor:
         details, errors = self._read_form(row.payload["view"], dt.date.fromisoformat(row.payload["today"]))
         if errors or details is None:
             raise ValueError(f"a form checked in its ack no longer reads: {sorted(errors)}")
-        msg = Inbound(person, "", platform=PLATFORM, attachments=p.files, delivery_id=row.key.partition(":")[2])
+        msg = Inbound(person, "", platform=PLATFORM, attachments=p.files, delivery_id=row.delivery_id)
         if isinstance(details, ExpenseClaim) and msg.attachments:
             replies = file_with_receipt(msg, details, msg.attachments[0], self.services)
         else:
@@ -619,10 +619,7 @@ class SlackFrontDoor:
         per person who has a copy, or will have once their DM goes out, behind that DM in their queue."""
         store = self.services.store
         people = {card["employee_id"] for card in records.slack_cards(store, request_id)}
-        for job in outbox.waiting(store, PLATFORM):
-            card = job["payload"].get("card") or {}
-            if job["kind"] == "dm" and card.get("request_id") == request_id:
-                people.add(card["employee_id"])
+        people |= {job["payload"]["card"]["employee_id"] for job in outbox.cards_waiting(store, PLATFORM, request_id)}
         for employee_id in sorted(people):
             person = self.services.directory.get(employee_id)
             slack_id = self.slack_id(person) if person else None

@@ -110,12 +110,13 @@ class StructuredModel:
             key = key_of("model", self.model, engine, schema_id, [(m.type, m.content) for m in prompt])
         except Exception as exc:  # a prompt we cannot even serialise: our bug, not the user's
             return None, f"internal error ({type(exc).__name__})"
-        return outside(key, lambda: self._ask_now(messages, schema, engine=engine, name=name))
+        return outside(key, lambda: self._ask_now(prompt, schema, engine=engine, name=name))
 
-    def _ask_now(self, messages: Messages, schema: Schema, *, engine: str, name: str) -> tuple[Any | None, str]:
+    def _ask_now(
+        self, prompt: list[BaseMessage], schema: Schema, *, engine: str, name: str
+    ) -> tuple[Any | None, str]:
         try:
             chain = self._chain(schema, name)
-            prompt = as_messages(messages)
         except Exception as exc:  # a schema langchain cannot turn into a request: our bug, not the user's
             return None, f"internal error ({type(exc).__name__})"
         attempts = self.max_retries + 1
