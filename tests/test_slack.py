@@ -114,9 +114,14 @@ class Env:
         return f"1:{req.version}"
 
     def approval_card(self, recipient_channel: str = "D0000000006") -> dict[str, Any]:
-        for args in self.fake.wait_for("chat.postMessage"):
-            if args.get("channel") == recipient_channel:
-                return args
+        """The card posted to `recipient_channel`: posts go out one by one from the outbox, the requester's
+        own answer often first, so wait for this one rather than for the first post."""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            for args in self.fake.of("chat.postMessage"):
+                if args.get("channel") == recipient_channel:
+                    return args
+            time.sleep(0.02)
         raise AssertionError(f"no card posted to {recipient_channel}: {self.fake.of('chat.postMessage')}")
 
 
