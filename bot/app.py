@@ -94,7 +94,10 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
         engine,
         knowledge,
         settings.locale,
+        max_attachment_mb=settings.max_file_mb,
         model=model,
+        event_window_minutes=settings.event_window_minutes,
+        drop_card_numbers=settings.drop_card_numbers,
     )
     inbox = Inbox(
         store, services.now_iso, threads=settings.workers,

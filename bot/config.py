@@ -24,6 +24,17 @@ class Settings(BaseSettings):
     # Workers that work the inbox off: one sender's messages go in order, different senders' in parallel,
     # and a worker waiting on a model call holds no lock, so this bounds the model calls in flight.
     workers: int = Field(16, ge=1, le=128, validation_alias="BACKOFFICE_WORKERS")
+    # Files from chat: refused above this size, whatever size the platform declares (downloads stream under it).
+    max_file_mb: int = Field(20, ge=1, le=200, validation_alias="BACKOFFICE_MAX_FILE_MB")
+    # A platform event whose own time is further than this from now (old, or from the future) is not acted on.
+    event_window_minutes: int = Field(60, ge=1, validation_alias="BACKOFFICE_EVENT_WINDOW_MINUTES")
+    # Card numbers typed in chat are masked at intake like My Numbers (never stored) unless this is off.
+    drop_card_numbers: bool = Field(True, validation_alias="BACKOFFICE_DROP_CARD_NUMBERS")
+    # The audit chain's HMAC key: BACKOFFICE_AUDIT_KEY if set, else a key file created 0600 at first start.
+    audit_key: SecretStr | None = Field(None, validation_alias="BACKOFFICE_AUDIT_KEY")
+    audit_key_file: Path = Field(Path("var/audit.key"), validation_alias="BACKOFFICE_AUDIT_KEY_FILE")
+    # Append-only record of (count, head hash) outside the database, so a cut-off tail of the log is detected.
+    audit_anchor_file: Path = Field(Path("var/audit.anchor"), validation_alias="BACKOFFICE_AUDIT_ANCHOR_FILE")
 
     openai_api_key: SecretStr | None = Field(None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(None, validation_alias="OPENAI_BASE_URL")

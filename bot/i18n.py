@@ -8,6 +8,8 @@ from typing import Any
 from bot.contracts.texts import TEXTS as CONTRACT_TEXTS
 from bot.knowledge.texts import TEXTS as KNOWLEDGE_TEXTS
 from bot.models import Finding, Severity
+from bot.privacy_texts import TEXTS as PRIVACY_TEXTS
+from bot.understanding.texts import TEXTS as UNDERSTANDING_TEXTS
 
 CATALOG: dict[str, dict[str, str]] = {
     # -- findings: expenses ------------------------------------------------------------------
@@ -643,3 +645,5 @@ _merge(UI)
 # Contract checks and policy answers keep their texts beside their code; one catalogue answers for all.
 _merge(CONTRACT_TEXTS)
 _merge(KNOWLEDGE_TEXTS)
+_merge(PRIVACY_TEXTS)
+_merge(UNDERSTANDING_TEXTS)

@@ -31,6 +31,10 @@ class Services:
     # The model for the contract checklist's second reading and wording drafts (policy answers reach it
     # through `knowledge`); None offline. It only ever reads and drafts: the rules decide.
     model: StructuredModel | None = None
+    # A platform event dated further than this from now is logged and not acted on (replays, forged times).
+    event_window_minutes: int = 60
+    # Card numbers typed in chat are masked at intake, as My Numbers always are.
+    drop_card_numbers: bool = True
 
     @property
     def directory(self) -> Directory:
