@@ -405,6 +405,18 @@ UI: dict[str, dict[str, str]] = {
         "ja": "「{name}」は{size}MBあり、上限の{limit}MBを超えるため受け取れませんでした。小さくして送り直してください。",
         "en": "'{name}' is {size} MB, over the {limit} MB limit, so it was not received. Please send a smaller file.",
     },
+    "err.file_over_limit": {
+        "ja": "「{name}」は上限の{limit}MBを超えるため受け取れませんでした。小さくして送り直してください。",
+        "en": "'{name}' is over the {limit} MB limit, so it was not received. Please send a smaller file.",
+    },
+    "err.file_kind": {
+        "ja": "「{name}」は受け付けていない形式のため受け取れませんでした。{kinds} のいずれかで送ってください。",
+        "en": "'{name}' is not a kind of file I can take, so it was not received. Please send it as {kinds}.",
+    },
+    "err.file_unavailable": {
+        "ja": "「{name}」を取得できなかったため、このファイルなしで受け付けました。もう一度ファイルを添付して送ってください。",
+        "en": "I could not fetch '{name}', so your message was taken without it. Please attach the file again.",
+    },
     "err.attach_too_big": {
         "ja": "ファイルが大きすぎます({size}MB、上限{limit}MB)。",
         "en": "The file is too large ({size} MB; the limit is {limit} MB).",

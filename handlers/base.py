@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.cards import request_card
 from bot.i18n import CATALOG, t
@@ -25,6 +26,15 @@ class Inbound:
     delivery_id: str | None = None
     locale: str | None = None  # the platform's locale for the user, if it gives one
     attachments: tuple[str, ...] = field(default_factory=tuple)  # local file paths
+    # The sender's names for the attachments, one per path: a file from chat is kept under its content hash, so
+    # its path says nothing a person would recognise.
+    names: tuple[str, ...] = field(default_factory=tuple)
+
+    def name_of(self, path: str) -> str:
+        """The name to show for one of the attachments (a console file: its own name)."""
+        if path in self.attachments and len(self.names) == len(self.attachments):
+            return self.names[self.attachments.index(path)]
+        return Path(path).name
 
 
 Command = Callable[[Inbound, str, Services], list[Reply]]

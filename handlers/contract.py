@@ -64,14 +64,6 @@ def is_pasted_contract(text: str) -> bool:
     return len(text) >= _PASTED_MIN_CHARS and len(_ARTICLE.findall(text)) >= 3
 
 
-def shown_name(path: str) -> str:
-    """The name the sender gave the file: chat downloads are kept as `<file id>-<name>`."""
-    p = Path(path)
-    if p.parent.name == "incoming" and "-" in p.name:
-        return p.name.split("-", 1)[1]
-    return p.name
-
-
 class ContractHandler:
     kind = "contract"
 
@@ -162,12 +154,12 @@ class ContractHandler:
                 path = Path(msg.attachments[0])
                 limit = services.max_attachment_mb * 1024 * 1024
                 if not path.is_file():
-                    return text_reply(msg, services, "err.attach_missing", path=shown_name(str(path)))
+                    return text_reply(msg, services, "err.attach_missing", path=msg.name_of(str(path)))
                 check_size(path.stat().st_size, limit)  # refused before a byte of it is read
                 data = path.read_bytes()
-                document = read_document(data, shown_name(str(path)), max_bytes=limit)
+                document = read_document(data, msg.name_of(str(path)), max_bytes=limit)
                 # Kept under its content hash beside receipts, so legal can open the very file checked.
-                stored, _, _ = keep_bytes(data, path.name, services)
+                stored, _, _ = keep_bytes(data, msg.name_of(str(path)), services)
         except DocumentError as err:
             log.info("contract file refused: %s", err)  # the code and size only; never the contract's words
             return [Reply(locale, err.message(locale) + "\n" + t("contract_check.what_next", locale))]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import replace
 from pathlib import Path
 
+from bot.files import CONTRACT_KINDS, RECEIPT_KINDS, FileRefused, keep
 from bot.i18n import t
 from bot.models import ExpenseClaim, Reply, Status
 from bot.services import Services
@@ -21,49 +20,43 @@ class AttachmentError(Exception):
         self.data = data
 
 
-_UNSAFE_NAME = re.compile(r"[^\w.\-]")
-
-
-def save_incoming(services: Services, file_id: str, name: str, data: bytes) -> str:
-    """A file a chat platform handed us, written where `store_file` will pick it up; returns its path."""
-    folder = services.attachments_dir / "incoming"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{file_id}-{_UNSAFE_NAME.sub('_', name)[:80]}"
-    target.write_bytes(data)
-    return str(target)
-
-
-def store_file(path_text: str, services: Services) -> tuple[str, str, int]:
-    """Copy a receipt into the attachment folder under its content hash: (path, sha256, size)."""
+def store_file(path_text: str, services: Services, name: str | None = None) -> tuple[str, str, int]:
+    """Keep a receipt in the attachment folder under its content hash: (path, sha256, size). Its size is
+    checked before a byte is read, and its bytes must be a receipt's kind (a photo or a PDF)."""
     path = Path(path_text).expanduser()
     if not path.is_file():
-        raise AttachmentError("err.attach_missing", path=path_text)
+        raise AttachmentError("err.attach_missing", path=name or path.name)
     size = path.stat().st_size
     if size > services.max_attachment_mb * 1024 * 1024:
         raise AttachmentError("err.attach_too_big", size=round(size / 1048576, 1), limit=services.max_attachment_mb)
-    return keep_bytes(path.read_bytes(), path.name, services)
+    try:
+        kept = keep(path.read_bytes(), name or path.name, services.attachments_dir, RECEIPT_KINDS)
+    except FileRefused as err:
+        raise AttachmentError(err.key, **err.data) from None
+    return (kept.path, kept.sha256, kept.size)
 
 
 def keep_bytes(data: bytes, name: str, services: Services) -> tuple[str, str, int]:
-    """Keep a file's bytes in the attachment folder under their content hash: (path, sha256, size).
-    For a caller that has read the file already (a contract), so it is not read twice."""
-    digest = hashlib.sha256(data).hexdigest()
-    services.attachments_dir.mkdir(parents=True, exist_ok=True)
-    target = services.attachments_dir / f"{digest[:16]}-{name}"
-    if not target.exists():
-        target.write_bytes(data)
-    return (str(target), digest, len(data))
+    """Keep a contract's bytes in the attachment folder under their content hash: (path, sha256, size).
+    For a caller that has read and checked the file already, so it is not read twice."""
+    kept = keep(data, name, services.attachments_dir, CONTRACT_KINDS)
+    return (kept.path, kept.sha256, kept.size)
 
 
 def file_with_receipt(msg: Inbound, claim: ExpenseClaim, receipt: str | None, services: Services) -> list[Reply]:
-    """File a claim, keeping its receipt (a local file) with it when there is one."""
+    """File a claim, keeping its receipt (a local file) with it when there is one. A receipt refused for what it
+    is (its kind, its size) does not lose the claim: it is filed without it, the sender told why, and it waits
+    for a receipt if the rules want one. A path that names no file is a mistyped command: nothing is filed."""
     stored = None
+    told: list[Reply] = []
     if receipt:
         try:
-            stored = store_file(receipt, services)
+            stored = store_file(receipt, services, msg.name_of(receipt))
+            claim = replace(claim, receipts=(msg.name_of(receipt),))
         except AttachmentError as err:
-            return text_reply(msg, services, err.key, **err.data)
-        claim = replace(claim, receipts=(Path(receipt).name,))
+            if err.key == "err.attach_missing":
+                return text_reply(msg, services, err.key, **err.data)
+            told = text_reply(msg, services, err.key, **err.data)
     result = services.workflow.submit(msg.employee, claim, source=f"{msg.platform}:{msg.delivery_id or ''}")
     req = result.request
     assert req is not None and req.id is not None
@@ -72,12 +65,12 @@ def file_with_receipt(msg: Inbound, claim: ExpenseClaim, receipt: str | None, se
             records.add_attachment(
                 services.store,
                 req.id,
-                Path(receipt or "").name,
+                msg.name_of(receipt or ""),
                 *stored,
                 added_by=msg.employee.id,
                 at=services.now_iso(),
             )
-    return [submitted_reply(req, msg, services)]
+    return [*told, submitted_reply(req, msg, services)]
 
 
 def attach(msg: Inbound, rid: int, path: str, services: Services) -> list[Reply]:
@@ -92,11 +85,11 @@ def attach(msg: Inbound, rid: int, path: str, services: Services) -> list[Reply]
     if req.status is not Status.NEEDS_INFO:
         locale = locale_for(msg, services)
         return text_reply(msg, services, "err.not_editable", id=rid, status=t(f"status.{req.status}", locale))
+    name = msg.name_of(path)
     try:
-        stored = store_file(path, services)
+        stored = store_file(path, services, name)
     except AttachmentError as err:
         return text_reply(msg, services, err.key, **err.data)
-    name = Path(path).name
     details = replace(req.details, receipts=(*req.details.receipts, name))
     result = services.workflow.update(rid, msg.employee, details, action="attach")
     if result.ok:

@@ -18,7 +18,7 @@ import httpx
 import respx
 
 BASE = "https://api.chatwork.com/v2"
-FILES = "https://files.chatwork.test"
+FILES = "https://appdata.chatwork.com"  # a *.chatwork.com file host, as the gate expects
 BOT_ID = "9999999"
 BOT_NAME = "経費ボット"
 
@@ -32,6 +32,8 @@ class FakeChatwork:
         self.task_status: dict[str, str] = {}
         self.calls: list[tuple[str, str]] = []
         self.files: dict[str, tuple[str, bytes]] = {}
+        self.declared: dict[str, int] = {}  # file id -> the filesize the API claims instead of the real one
+        self.download_urls: dict[str, str] = {}  # file id -> the download_url the API hands out instead of ours
         self._failures: dict[str, list[tuple[int, dict[str, str], dict[str, Any]]]] = {}
         self._ids = itertools.count(1_800_000_000_000_000_001)
         self._task_ids = itertools.count(7001)
@@ -123,7 +125,10 @@ class FakeChatwork:
 
     def _file(self, request: httpx.Request, room: str, file: str) -> httpx.Response:
         name, data = self.files[file]
-        info = {"file_id": int(file), "filename": name, "filesize": len(data), "download_url": f"{FILES}/{file}"}
+        info = {
+            "file_id": int(file), "filename": name, "filesize": self.declared.get(file, len(data)),
+            "download_url": self.download_urls.get(file, f"{FILES}/{file}"),
+        }  # fmt: skip
         return self._answer("file", request, lambda: info)
 
     def _download(self, request: httpx.Request, file: str) -> httpx.Response:

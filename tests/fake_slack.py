@@ -20,6 +20,9 @@ class FakeSlack:
         self.users = users or {}
         self._failures: dict[str, list[int]] = {}
         self.files: dict[str, bytes] = {}
+        self.redirects: dict[str, str] = {}  # file name -> where its download redirects to
+        self.streams: dict[str, int] = {}  # file name -> bytes sent with no Content-Length
+        self.streamed: dict[str, int] = {}  # file name -> bytes actually written before the client hung up
         self.socket_url: str | None = None  # what apps.connections.open hands out (a FakeSocketMode's URL)
         self.delay = 0.0  # seconds each answer takes: a slow Slack
         self._ts = 1000
@@ -33,6 +36,30 @@ class FakeSlack:
             def do_GET(self) -> None:
                 # Private file downloads: only with the bot token, as Slack does.
                 name = self.path.rsplit("/", 1)[-1]
+                if name in fake.redirects:  # a file host that sends the client elsewhere
+                    with fake._lock:
+                        fake.calls.append(("files.download", {"path": self.path, "redirected": True}))
+                    self.send_response(302)
+                    self.send_header("location", fake.redirects[name])
+                    self.send_header("content-length", "0")
+                    self.end_headers()
+                    return
+                if name in fake.streams:  # bytes with no Content-Length, until the client stops reading
+                    with fake._lock:
+                        fake.calls.append(("files.download", {"path": self.path, "streamed": True}))
+                    self.send_response(200)
+                    self.send_header("content-type", "application/pdf")
+                    self.send_header("connection", "close")
+                    self.end_headers()
+                    chunk = b"%PDF-1.4 " + b"0" * (64 * 1024 - 9)
+                    try:
+                        for _ in range(fake.streams[name] // len(chunk) + 1):
+                            self.wfile.write(chunk)
+                            fake.streamed[name] = fake.streamed.get(name, 0) + len(chunk)
+                    except OSError:  # the client hung up: what a capped download does
+                        pass
+                    self.close_connection = True
+                    return
                 ok = self.headers.get("authorization") == "Bearer xoxb-test" and name in fake.files
                 data = fake.files[name] if ok else b"<html>sign in</html>"
                 with fake._lock:

@@ -41,6 +41,8 @@ class CwEnv:
         )
         self.app: App = build_app(settings, FixedClock("2026-11-24T10:00"))
         self.chatwork = ChatworkFrontDoor(self.app, "cw-token", TOKEN, poll_seconds=0.2)
+        # The fake file host lives in respx, not in DNS: the gate is told the public address it would have.
+        self.chatwork._gate.resolver = lambda host, port: ["52.68.0.10"]
         self.port = free_port()
         self.server = uvicorn.Server(uvicorn.Config(
             build_server(self.app, None, self.chatwork), host="127.0.0.1", port=self.port, log_level="warning"
@@ -306,8 +308,7 @@ def test_a_contract_shared_in_chatwork_is_checked_and_legal_approves_by_reply(tm
 
 def test_a_file_over_the_limit_is_named_in_the_answer_and_not_fetched(env: CwEnv) -> None:
     env.app.services.max_attachment_mb = 1
-    env.chatwork.client.max_file_bytes = 1 << 20
-    env.fake.files["77701"] = ("scan.pdf", b"%PDF" + b"0" * (2 << 20))
+    env.fake.files["77701"] = ("scan.pdf", b"%PDF-1.4" + b"0" * (2 << 20))
     body = (f"[To:{BOT_ID}] 経費ボットさん\nNDAチェックお願いします\n"
             "[info][title][dtext:file_uploaded][/title][download:77701]scan.pdf (2 MB)[/download][/info]")  # fmt: skip
     env.say(WATANABE, body)

@@ -73,7 +73,7 @@ def test_rules_explain_shows_findings_rule_ids_and_chain(
     env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     receipt = env / "r.pdf"
-    receipt.write_bytes(b"%PDF")
+    receipt.write_bytes(b"%PDF-1.4")
     console(monkeypatch, "e007", f"/expense 150000 software 2026-11-20 IDE licences receipt={receipt}\n")
     capsys.readouterr()
     assert main(["rules", "explain", "1", "--locale", "en"]) == 0

@@ -34,7 +34,7 @@ def test_full_width_commands_and_japanese_aliases_work(app: App) -> None:
 
 def test_finance_approves_a_foreign_claim_with_its_yen_amount_in_one_line(app: App) -> None:
     receipt = Path(app.settings.attachments_dir).parent / "inv.pdf"
-    receipt.write_bytes(b"%PDF")
+    receipt.write_bytes(b"%PDF-1.4")
     say(app, "e007", f"/expense $45.20 books 2026-11-20 O'Reilly ebook receipt={receipt}")
     say(app, "e006", "/approve 1")
     assert "円換算額を添えて承認してください" in texts(say(app, "e002", "/approve 1"))
@@ -47,7 +47,7 @@ def test_finance_approves_a_foreign_claim_with_its_yen_amount_in_one_line(app: A
 
 def test_approvers_see_what_waits_for_them_and_others_cannot_see_it(app: App) -> None:
     receipt = Path(app.settings.attachments_dir).parent / "r.pdf"
-    receipt.write_bytes(b"%PDF")
+    receipt.write_bytes(b"%PDF-1.4")
     say(app, "e007", f"/expense 12000 supplies 2026-11-20 椅子 receipt={receipt}")
     pending = say(app, "e006", "/pending")
     assert pending[0].text == "あなたの承認待ち"
@@ -65,7 +65,7 @@ def test_approvers_see_what_waits_for_them_and_others_cannot_see_it(app: App) ->
 
 def test_reject_needs_a_reason_and_the_requester_is_told_why(app: App) -> None:
     receipt = Path(app.settings.attachments_dir).parent / "r.pdf"
-    receipt.write_bytes(b"%PDF")
+    receipt.write_bytes(b"%PDF-1.4")
     say(app, "e013", f"/expense 12000 supplies 2026-11-20 chair receipt={receipt}")
     assert "理由を添えてください。例: /reject 1" in texts(say(app, "e012", "/reject 1"))
     assert "#1 を却下しました。" in texts(say(app, "e012", "/reject 1 私物のため"))
@@ -78,7 +78,7 @@ def test_reject_needs_a_reason_and_the_requester_is_told_why(app: App) -> None:
 def test_a_file_path_typed_in_chat_is_refused_the_console_may_name_one(app: App) -> None:
     # From chat, a path would name a file on the bot's own server; only the console's user sits there.
     secret = Path(app.settings.attachments_dir).parent / "server-only.pdf"
-    secret.write_bytes(b"%PDF server file")
+    secret.write_bytes(b"%PDF-1.4 server file")
     for text in (f"/expense 12000 supplies 2026-11-20 椅子 receipt={secret}", f"/contract {secret}"):
         replies = say(app, "e007", text, platform="chatwork")
         assert "添付して" in texts(replies), text

@@ -401,7 +401,7 @@ def test_expense_without_text_opens_a_form_checked_field_by_field(env: Env) -> N
     assert "未来の日付" in bad.json()["errors"]["date"]
     time.sleep(0.2)
     assert records.list_requests(env.app.store) == []  # nothing filed from a wrong form
-    env.fake.files["bento.pdf"] = b"%PDF bento"
+    env.fake.files["bento.pdf"] = b"%PDF-1.4 bento"
     receipt = {"id": "F05", "name": "bento.pdf", "size": 10, "url_private_download": env.fake.base + "/files/bento.pdf"}
     good = submit_form(env, form_view(opened, {
         "receipt": {"type": "file_input", "files": [receipt]},
@@ -416,7 +416,7 @@ def test_expense_without_text_opens_a_form_checked_field_by_field(env: Env) -> N
     req = records.get_request(env.app.store, 1)
     assert req is not None and req.status.value == "pending"
     assert env.approval_card()  # Ito gets the card
-    assert env.app.store.query("SELECT name FROM attachments WHERE request_id = 1") == [{"name": "F05-bento.pdf"}]
+    assert env.app.store.query("SELECT name FROM attachments WHERE request_id = 1") == [{"name": "bento.pdf"}]
     wait_until(lambda: any(m.get("channel") == "D0000000007" for m in env.fake.of("chat.postMessage")))
 
 
@@ -499,7 +499,7 @@ def test_a_receipt_shared_in_a_dm_is_downloaded_and_attached(env: Env) -> None:
     req = records.get_request(env.app.store, 1)
     assert req is not None and req.status.value == "approved"  # with its receipt: a taxi under ¥5,000 (E5)
     rows = env.app.store.query("SELECT name, size FROM attachments WHERE request_id = 1")
-    assert rows == [{"name": "F01-receipt.pdf", "size": 21}]
+    assert rows == [{"name": "receipt.pdf", "size": 21}]
     assert env.fake.of("files.download") == [{"path": "/files/receipt.pdf", "ok": True}]
 
 

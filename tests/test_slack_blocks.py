@@ -42,7 +42,7 @@ def file_claim(app: App, text: str, who: str = REQUESTER, receipt: bool = True) 
     """File a claim through the router, as a person would, and return the stored request."""
     if receipt:
         path = Path(app.settings.attachments_dir).parent / "receipt.pdf"
-        path.write_bytes(b"%PDF")
+        path.write_bytes(b"%PDF-1.4")
         text += f" receipt={path}"
     person = app.directory.require(who)
     app.router.handle(Inbound(person, text, platform="console"))

@@ -18,19 +18,22 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
+
 from bot import outbox
 from bot.app import App as Backoffice
 from bot.cards import notification_reply
 from bot.chatwork import markup, queue
-from bot.chatwork.client import DEFAULT_API_URL, ChatworkClient, ChatworkError, RateLimiter
+from bot.chatwork.client import DEFAULT_API_URL, ChatworkClient, ChatworkError, RateLimited, RateLimiter
 from bot.chatwork.outbox import Outbox
 from bot.chatwork.signature import verify
+from bot.downloads import CHATWORK_FILE_HOSTS, Gate, Unavailable, refusal
+from bot.files import FileRefused, Kept, attached, clean_name
 from bot.i18n import t
 from bot.inbox import Row
 from bot.models import Employee, Reply, Status
 from bot.store import records
 from handlers.base import Inbound
-from handlers.receipts import save_incoming
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +50,10 @@ class Prepared:
     message_id: str = ""
     text: str = ""
     person: Employee | None = None  # None with a sender: not in the directory
-    files: tuple[str, ...] = ()
+    files: tuple[Kept, ...] = ()
     refused: tuple[dict[str, Any], ...] = ()
+
+
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -79,7 +84,13 @@ class ChatworkFrontDoor:
         self.approvals_room = approvals_room
         # With Slack running too, people who have a Slack id are told there; Chatwork serves the rest.
         self.slack_people = slack_people
-        self.client = ChatworkClient(api_token, api_url, limiter, max_file_bytes=self.services.max_attachment_mb << 20)
+        self.client = ChatworkClient(api_token, api_url, limiter)
+        # Files come from Chatwork's file host (or the configured API host); no token goes with them.
+        self._gate = Gate(
+            self.services.attachments_dir / "incoming", lambda: self.services.max_attachment_mb << 20,
+            CHATWORK_FILE_HOSTS, trusted=(api_url,),
+        )  # fmt: skip
+        self._files: httpx.AsyncClient | None = None
         self.outbox = Outbox(self.services.store, self.client, self.services.now_iso, fallback_room=approvals_room)
         self.work = ThreadPoolExecutor(max_workers=work_workers, thread_name_prefix="chatwork-work")
         # Notifications made elsewhere (Slack, the console, a scheduled job) are picked up this often.
@@ -130,6 +141,8 @@ class ChatworkFrontDoor:
         self.work.shutdown(wait=True)
         self._intake.shutdown(wait=True)
         await self.client.close()
+        if self._files is not None:
+            await self._files.aclose()
 
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
         task = asyncio.create_task(coro)
@@ -174,10 +187,11 @@ class ChatworkFrontDoor:
         """Outside the transaction: who the bot is, the message read, the files fetched (safe to repeat)."""
         if self._loop is None:
             raise RuntimeError("the chatwork front door is not started")
-        future = asyncio.run_coroutine_threadsafe(self._prepare(row.payload.get("webhook_event") or {}), self._loop)
+        event = row.payload.get("webhook_event") or {}
+        future = asyncio.run_coroutine_threadsafe(self._prepare(event, row.attempts), self._loop)
         return future.result(timeout=300)
 
-    async def _prepare(self, event: dict[str, Any]) -> Prepared:
+    async def _prepare(self, event: dict[str, Any], attempts: int) -> Prepared:
         me = await self.bot_account()
         bot_id = str(me["account_id"])
         sender = str(event.get("from_account_id") or event.get("account_id") or "")
@@ -190,7 +204,7 @@ class ChatworkFrontDoor:
         person = self.services.directory.find(sender)
         if person is None or not person.active:
             return Prepared(sender, room, message_id, parsed.text)
-        files, refused = await self._download(room, parsed.file_ids)
+        files, refused = await self._download(room, parsed.file_ids, attempts)
         return Prepared(sender, room, message_id, parsed.text, person, tuple(files), refused)
 
     def apply(self, row: Row, p: Prepared) -> None:
@@ -203,14 +217,17 @@ class ChatworkFrontDoor:
         person = p.person
         locale = person.locale or guess_locale(p.text) or self.services.default_locale
         inbound = Inbound(
-            person, p.text, platform=PLATFORM, locale=locale, attachments=p.files, delivery_id=row.delivery_id
+            person,
+            p.text,
+            platform=PLATFORM,
+            locale=locale,
+            delivery_id=row.delivery_id,
+            **attached(p.files),
         )
         replies = self.backoffice.router.handle(inbound)
         header = markup.reply_header(p.sender, p.room, p.message_id, person.name(locale), locale)
         for file in p.refused:
-            size, limit = round(file["size"] / 1048576, 1), self.services.max_attachment_mb
-            note = t("err.file_too_large", locale, name=file["name"], size=size, limit=limit)
-            self._enqueue_message(p.room, header + markup.defuse(note))
+            self._enqueue_message(p.room, header + markup.defuse(t(locale=locale, **file)))
         for reply in replies:
             if reply.to in (None, person.id):
                 self._enqueue_message(p.room, header + markup.render(reply))
@@ -227,20 +244,35 @@ class ChatworkFrontDoor:
     def after(self, row: Row) -> None:
         self.deliver()
 
-    async def _download(self, room: str, file_ids: tuple[str, ...]) -> tuple[list[str], tuple[dict[str, Any], ...]]:
-        """(local paths, names of files refused for their size): a refused file is told, never silently lost."""
-        paths: list[str] = []
+    async def _download(
+        self, room: str, file_ids: tuple[str, ...], attempts: int
+    ) -> tuple[list[Kept], tuple[dict[str, Any], ...]]:
+        """(kept, refused) through the gate (bot.downloads): a refused file is told, never silently lost; one
+        only unavailable for now lets the inbox try the message again first (prepare has no effect)."""
+        kept: list[Kept] = []
         refused: list[dict[str, Any]] = []
+        if self._files is None:
+            self._files = httpx.AsyncClient(timeout=30)
         for file_id in file_ids[:5]:
+            name = f"file-{file_id}"
             try:
-                name, data = await self.client.download(room, file_id)
+                info = await self.client.file_info(room, file_id)
+                name = str(info.get("filename") or name)
+                kept.append(await self._gate.afetch(self._files, info.get("download_url"), name, info.get("filesize")))
             except ChatworkError as exc:
-                log.warning("chatwork file %s could not be fetched: %s", file_id, exc)
-                if exc.status == 413:
-                    refused.append(exc.file)
-                continue
-            paths.append(save_incoming(self.services, f"cw{file_id}", name, data))
-        return paths, tuple(refused)
+                log.warning("chatwork file %s: no download URL (%s)", file_id, exc.status)
+                if attempts < 2 and (exc.status == 0 or exc.status >= 500 or isinstance(exc, RateLimited)):
+                    raise
+                refused.append({"key": "err.file_unavailable", "name": clean_name(name)})
+            except Unavailable as err:
+                log.warning("chatwork file %s unavailable: %s", file_id, err.reason)
+                if attempts < 2:
+                    raise
+                refused.append(refusal(err))
+            except FileRefused as err:
+                log.warning("chatwork file %s refused: %s", file_id, err.reason)
+                refused.append(refusal(err))
+        return kept, tuple(refused)
 
     def _unknown(self, account_id: str, room: str, message_id: str, text: str) -> None:
         locale = guess_locale(text) or self.services.default_locale

@@ -128,13 +128,11 @@ class ChatworkClient:
         base_url: str = DEFAULT_API_URL,
         limiter: RateLimiter | None = None,
         timeout: float = 15.0,
-        max_file_bytes: int = 20 * 1024 * 1024,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         # The token goes in the header only, and the header is never logged.
         self.http = httpx.AsyncClient(base_url=self.base_url, headers={"x-chatworktoken": token}, timeout=timeout)
         self.limiter = limiter or RateLimiter()
-        self.max_file_bytes = max_file_bytes
 
     async def close(self) -> None:
         await self.http.aclose()
@@ -190,21 +188,12 @@ class ChatworkClient:
     async def task_done(self, room_id: str, task_id: str) -> None:
         await self.call("PUT", f"/rooms/{room_id}/tasks/{task_id}/status", data={"body": "done"})
 
-    async def download(self, room_id: str, file_id: str) -> tuple[str, bytes]:
-        """A file shared in a room: its name and bytes, through the 30-second download URL, fetched at once."""
+    async def file_info(self, room_id: str, file_id: str) -> dict[str, Any]:
+        """A file shared in a room, with a download URL valid for 30 seconds: fetch it at once (bot.downloads)."""
         info = await self.call("GET", f"/rooms/{room_id}/files/{file_id}", params={"create_download_url": 1})
-        if int(info.get("filesize") or 0) > self.max_file_bytes:
-            file = {"name": str(info.get("filename") or f"file-{file_id}"), "size": int(info["filesize"])}
-            raise ChatworkError(413, f"{file['name']} is larger than {self.max_file_bytes} bytes", file)
-        try:
-            # The download URL is signed on its own: no API token goes to the file host.
-            async with httpx.AsyncClient(timeout=self.http.timeout) as plain:
-                resp = await plain.get(info["download_url"])
-        except httpx.HTTPError as exc:
-            raise ChatworkError(0, f"download failed: {exc}") from exc
-        if resp.status_code >= 400:
-            raise ChatworkError(resp.status_code, "download failed")
-        return str(info.get("filename") or f"file-{file_id}"), resp.content[: self.max_file_bytes]
+        if not isinstance(info, dict):
+            raise ChatworkError(0, "file info is not an object")
+        return info
 
 
 def _errors(resp: httpx.Response) -> str:

@@ -32,6 +32,8 @@ from slack_sdk.webhook import WebhookClient
 from bot import outbox
 from bot.app import App as Backoffice
 from bot.cards import notification_reply, request_card
+from bot.downloads import SLACK_FILE_HOSTS, Gate, Unavailable, refusal
+from bot.files import FileRefused, Kept, attached
 from bot.i18n import t
 from bot.inbox import Row
 from bot.models import Employee, ExpenseClaim, Reply, Status
@@ -41,7 +43,7 @@ from handlers import Inbound
 from handlers.approval import ACTION_OF_COMMAND
 from handlers.base import result_reply, submitted_reply
 from handlers.question import may_answer
-from handlers.receipts import file_with_receipt, save_incoming
+from handlers.receipts import file_with_receipt
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +89,8 @@ class Prepared:
 
     person: Employee | None
     locale: str
-    files: tuple[str, ...] = ()
-    refused: tuple[dict[str, Any], ...] = ()
+    files: tuple[Kept, ...] = ()
+    refused: tuple[dict[str, Any], ...] = ()  # files not taken: the message key and data to tell the sender
 
 
 class SlackFrontDoor:
@@ -107,6 +109,11 @@ class SlackFrontDoor:
         # a response_url in a payload is never followed elsewhere.
         self._reply_hosts = {"hooks.slack.com", urlsplit(api_url).netloc}
         self._files = httpx.Client(timeout=30)
+        # The bot token goes with a file request only to Slack's file hosts (and the configured API host).
+        self._gate = Gate(
+            self.services.attachments_dir / "incoming", lambda: self.services.max_attachment_mb << 20,
+            SLACK_FILE_HOSTS, trusted=(api_url,),
+        )  # fmt: skip
         # 429 waits for Retry-After and 5xx retries happen on worker and outbox threads, never where acks are made.
         self.client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
         self.client.retry_handlers.append(ServerErrorRetryHandler(max_retry_count=2))
@@ -420,11 +427,11 @@ class SlackFrontDoor:
             except Exception as exc:  # the answer still comes through the outbox
                 log.info("'working' line not shown: %s", type(exc).__name__)
         if row.kind == "message":
-            files, refused = self._download(row.payload["event"].get("files") or [])
-            return Prepared(person, locale, files, tuple(refused))
+            files, refused = self._download(row.payload["event"].get("files"), row.attempts)
+            return Prepared(person, locale, files, refused)
         if row.kind == "form":
-            files, refused = self._download(forms.files(row.payload["view"]))
-            return Prepared(person, locale, files, tuple(refused))
+            files, refused = self._download(forms.files(row.payload["view"]), row.attempts)
+            return Prepared(person, locale, files, refused)
         return Prepared(person, locale)
 
     def apply(self, row: Row, p: Prepared) -> None:
@@ -447,8 +454,8 @@ class SlackFrontDoor:
             text = _MENTION.sub("", event.get("text") or "").strip()
             target = self._answer_target(row)
             for file in p.refused:
-                self._reply(target, Reply(locale, t("err.file_too_large", locale, **file)))
-            inbound = Inbound(person, text, platform=PLATFORM, locale=locale, attachments=p.files, delivery_id=delivery)
+                self._reply(target, Reply(locale, t(locale=locale, **file)))
+            inbound = Inbound(person, text, platform=PLATFORM, locale=locale, delivery_id=delivery, **attached(p.files))
             for reply in self.backoffice.router.handle(inbound):
                 self._reply(target, reply)
         elif row.kind == "decide":
@@ -488,7 +495,7 @@ class SlackFrontDoor:
         details, errors = self._read_form(row.payload["view"], dt.date.fromisoformat(row.payload["today"]))
         if errors or details is None:
             raise ValueError(f"a form checked in its ack no longer reads: {sorted(errors)}")
-        msg = Inbound(person, "", platform=PLATFORM, attachments=p.files, delivery_id=row.delivery_id)
+        msg = Inbound(person, "", platform=PLATFORM, delivery_id=row.delivery_id, **attached(p.files))
         if isinstance(details, ExpenseClaim) and msg.attachments:
             replies = file_with_receipt(msg, details, msg.attachments[0], self.services)
         else:
@@ -496,7 +503,9 @@ class SlackFrontDoor:
             assert result.request is not None
             replies = [submitted_reply(result.request, msg, self.services)]
         target = self._dm_target(person)
-        for reply in replies:
+        locale = p.locale
+        refusals = [Reply(locale, t(locale=locale, **file)) for file in p.refused]
+        for reply in [*refusals, *replies]:
             if target:
                 self._reply(target, reply)
 
@@ -520,34 +529,27 @@ class SlackFrontDoor:
             return f"/{mapped} {rest}".strip()
         return text or "/help"  # /ask: the words are the question
 
-    def _download(self, files: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
-        """Fetch files shared with a message with the bot token, into the attachment folder: (local paths, files
-        refused for their size). A file over the limit is not fetched, and the sender is told rather than it
-        silently missing."""
-        limit_mb = self.services.max_attachment_mb
-        limit = limit_mb * 1024 * 1024
-        paths: list[str] = []
+    def _download(self, files: object, attempts: int) -> tuple[tuple[Kept, ...], tuple[dict[str, Any], ...]]:
+        """Fetch the files shared with a message through the gate (bot.downloads): (kept, refused). A refused
+        file is told to the sender, never silently missing; one that is only unavailable for now lets the inbox
+        try the whole message again first (safe: prepare runs before any effect)."""
+        kept: list[Kept] = []
         refused: list[dict[str, Any]] = []
-        for f in files[:5]:
-            size = int(f.get("size") or 0)
-            if size > limit:
-                name = f.get("name") or f.get("id") or "?"
-                refused.append({"name": name, "size": round(size / 1048576, 1), "limit": limit_mb})
-                continue
-            url = f.get("url_private_download") or f.get("url_private")
-            if not url:
-                continue
+        shared = [f for f in files if isinstance(f, dict)] if isinstance(files, list) else []
+        for f in shared[:5]:
+            name = f.get("name") or f.get("title") or "file"
             try:
-                resp = self._files.get(url, headers={"Authorization": f"Bearer {self.token}"}, follow_redirects=True)
-            except httpx.HTTPError as exc:
-                log.warning("download of file %s failed: %s", f.get("id"), type(exc).__name__)
-                continue
-            # Without files:read Slack answers with its HTML sign-in page, not the file.
-            if resp.status_code != 200 or resp.headers.get("content-type", "").startswith("text/html"):
-                log.warning("download of file %s refused (%s)", f.get("id"), resp.status_code)
-                continue
-            paths.append(save_incoming(self.services, f.get("id", "F"), f.get("name") or "file", resp.content[:limit]))
-        return tuple(paths), refused
+                url = f.get("url_private_download") or f.get("url_private")
+                kept.append(self._gate.fetch(self._files, url, name, f.get("size"), token=self.token))
+            except Unavailable as err:
+                log.warning("file %s unavailable: %s", str(f.get("id"))[:32], err.reason)
+                if attempts < 2:
+                    raise
+                refused.append(refusal(err))
+            except FileRefused as err:
+                log.warning("file %s refused: %s", str(f.get("id"))[:32], err.reason)
+                refused.append(refusal(err))
+        return tuple(kept), tuple(refused)
 
     # -- replies: rows in the outbox, in the transaction of the effect ----------------------------
 
