@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot import privacy
 from bot.outside import NeedOutside, answered_from
 from bot.store import records
 from bot.store.db import Store, dumps
@@ -92,6 +93,7 @@ class Inbox:
         backoff: tuple[float, float] = (1.0, 60.0),
         threads: int = 16,
         admins: Callable[[], list[str]] = list,
+        drop_card_numbers: bool = True,
     ) -> None:
         self.store = store
         self.now_iso = now_iso
@@ -101,6 +103,8 @@ class Inbox:
         self.backoff = backoff
         self.threads = threads
         self.admins = admins  # who is told of a parked row (employee ids)
+        # My Numbers are masked at intake always, card numbers unless configured otherwise (bot.privacy).
+        self.drop_card_numbers = drop_card_numbers
         self._works: dict[str, Work] = {}
         self._cv = threading.Condition()
         self._busy: set[str] = set()  # lanes being worked right now
@@ -114,7 +118,15 @@ class Inbox:
         self._works[platform] = work
 
     def accept(self, key: str, platform: str, kind: str, lane: str, payload: dict[str, Any]) -> bool:
-        """Keep one inbound; False when its key was seen before (a retry or a replay: answer, do nothing)."""
+        """Keep one inbound; False when its key was seen before (a retry or a replay: answer, do nothing).
+
+        What is kept is the payload with every My Number (and card number) masked (bot.privacy): the number
+        never reaches the database, so nothing made from the row can hold it. The key was computed by the front
+        door from the delivery as it came, so masking changes nothing about dedupe."""
+        payload, dropped = privacy.mask_payload(payload, privacy.dropping(self.drop_card_numbers), platform)
+        if dropped:
+            payload[privacy.DROPPED_KEY] = sorted(dropped)
+            log.warning("inbound %s: %s removed at intake", key, ", ".join(sorted(dropped)))
         with self.store.tx():
             cur = self.store.execute(
                 "INSERT OR IGNORE INTO inbox (key, platform, kind, lane, payload, status, received_at) "
@@ -270,7 +282,9 @@ class Inbox:
         error = f"{type(exc).__name__}: {exc}"[:500]
         if attempts < self.max_attempts:
             pause = min(self.backoff[1], self.backoff[0] * 4 ** (attempts - 1))
-            log.warning("inbound %s failed (%s); try %d of %d in %.0f s", row.key, error, attempts + 1,
+            # The exception's type only: its message may quote the words it choked on (the traceback, which
+            # names the line, is redacted by bot.privacy's log filter).
+            log.warning("inbound %s failed (%s); try %d of %d in %.0f s", row.key, type(exc).__name__, attempts + 1,
                         self.max_attempts, pause, exc_info=exc)  # fmt: skip
             with self.store.tx():
                 self.store.execute(
@@ -279,7 +293,9 @@ class Inbox:
                 )
             return
         ref = secrets.token_hex(4)
-        log.error("inbound %s parked after %d tries (ref %s): %s", row.key, attempts, ref, error, exc_info=exc)
+        log.error(
+            "inbound %s parked after %d tries (ref %s): %s", row.key, attempts, ref, type(exc).__name__, exc_info=exc
+        )
         with self.store.tx():
             self.store.execute(
                 "UPDATE inbox SET status = 'parked', attempts = ?, error = ?, ref = ?, done_at = ? WHERE key = ?",

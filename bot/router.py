@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
+from bot import privacy
 from bot.i18n import t
 from bot.models import Reply
 from bot.services import Services
@@ -27,7 +29,28 @@ class Router:
     def handle(self, msg: Inbound) -> list[Reply]:
         """The replies to one message. Runs inside the inbox's transaction (bot.inbox): a failure is raised,
         not answered here, so that nothing it half did is committed; the inbox retries, then parks the
-        message and tells the sender with a reference."""
+        message and tells the sender with a reference.
+
+        A My Number (or card number) masked at intake left its mark in the text: the rest of the message is
+        handled as usual, the sender is told not to send such numbers in chat, and HR is told one came and
+        was dropped, in this same transaction (so exactly once, and never if the message is not handled)."""
+        services = self.services
+        # The inbox masked it already; this covers a caller that did not come through the inbox.
+        kinds = privacy.dropping(services.drop_card_numbers)
+        masked, _ = privacy.mask_text(msg.text, kinds, msg.platform, defuse=False)
+        if masked != msg.text:
+            msg = replace(msg, text=masked)
+        replies = self._route(msg)
+        dropped = privacy.dropped(msg.text)
+        if dropped:
+            notice = privacy.tell(services, msg.employee, msg.platform, dropped, locale_for(msg, services))
+            replies = [*replies, notice]
+            log.info(
+                "told the sender and HR of %s dropped from delivery %s", ", ".join(sorted(dropped)), msg.delivery_id
+            )
+        return replies
+
+    def _route(self, msg: Inbound) -> list[Reply]:
         services = self.services
         text = normalize(msg.text)
         locale = locale_for(msg, services)

@@ -2,6 +2,16 @@
 
 A conversation is kept in the store per person, so a half-told request survives a restart
 and the next message is read as the answer to the question asked.
+
+The model's word is never enough for the rules to approve on (architecture.md, principle 1). The
+engines drop any "as written" value the message does not state (bot/understanding/evidence.py),
+so it is asked for here like any missing field. A derived value only the model gave (a category
+the message's words do not name: `Understanding.disputed`) is held back as a proposal: when the
+request could be approved by rule with it (its category or leave type is one the rule files
+auto-approve), the requester is asked to confirm it, and only a "yes" (or their own choice) puts
+it on the request; "no" leaves the offline reading, and a category is then asked for. When it
+could not be approved by rule anyway, a person decides, and the card shows the AI's reading.
+Answers to the bot's questions are read by the offline engine, never by the model.
 """
 
 from __future__ import annotations
@@ -18,6 +28,7 @@ from bot.services import Services
 from bot.store import records
 from bot.understanding.amounts import parse_amount_text
 from bot.understanding.dates import Direction, resolve_date_expression
+from bot.understanding.factory import offline_of
 from bot.understanding.types import CONFIDENT, FIELDS_BY_INTENT, Understanding
 from handlers.base import Inbound, category_of, locale_for, normalize, submitted_reply, text_reply
 from handlers.contract import ContractHandler, asks_for_a_check, is_pasted_contract
@@ -31,6 +42,17 @@ _CANCEL = re.compile(
 _DATE_FIELDS = ("date", "start", "end", "worked_holiday")
 # What a request cannot be filed without, in the order the bot asks for it.
 ASK_ORDER = {"expense": ("amount", "date", "category"), "leave": ("start",)}
+_YES = re.compile(
+    r"^(?:はい|ええ|うん|そうです|そうです?ね|合って(?:い)?ます|あって(?:い)?ます|大丈夫です|大丈夫|それで(?:お願いします|大丈夫です|ok)|"
+    r"お願いします|ok|okay|オーケー|yes|yep|yeah|y|correct|right|that'?s right|sure)[。.!！]*$",
+    re.IGNORECASE,
+)
+_NO = re.compile(
+    r"^(?:いいえ|いや|違います|ちがいます|違う|ちがう|no|nope|n|wrong|not right)[。.!！、,]*$", re.IGNORECASE
+)
+# How a proposal is shown in the confirmation question: the field's label and the catalogue key of its values.
+_PROPOSAL_LABELS = {"category": ("field.category", "cat"), "leave_type": ("field.type", "leave"),
+                    "portion": ("field.unit", "portion")}  # fmt: skip
 _BALANCE_WORDS = re.compile(r"有給|有休|休暇|休み|残|代休|pto|leave|balance|days? off|vacation", re.IGNORECASE)
 
 
@@ -74,6 +96,11 @@ class IntakeHandler:
         if conversation and _CANCEL.match(text):
             records.end_conversation(services.store, me.id)
             return text_reply(msg, services, "ask.cancelled")
+        if conversation and conversation["asking"] == "confirm":
+            # 「はい」 answers the bot's own question: read here, by our code, before any engine sees it.
+            fields = _thaw(conversation["fields"])
+            if self._answer("confirm", text, fields, conversation["kind"], services):
+                return self._continue(msg, services, conversation["kind"], fields, conversation["text"])
         if conversation and conversation["kind"] == "contract":
             # The bot asked for the contract file: this message brings it, or moves on to something else.
             records.end_conversation(services.store, me.id)
@@ -95,7 +122,7 @@ class IntakeHandler:
         elif understood.intent == "contract_review" or (not msg.attachments and is_pasted_contract(msg.text)):
             # 「このNDAチェックお願いします」 with the file, or the contract itself pasted: the contract check.
             records.end_conversation(services.store, me.id)
-            return self.contract.from_free_text(msg, services, understood.fields)
+            return self.contract.from_free_text(msg, services, self._contract_fields(msg, services, understood))
         if msg.attachments and understood.intent != "expense" and not conversation:
             # A photo of a receipt on its own belongs to the claim that is waiting for one.
             return self._receipt_for_waiting_claim(msg, services)
@@ -128,6 +155,16 @@ class IntakeHandler:
             )
             if u.intent == "expense" and u.confidence.get("category", 0.0) < CONFIDENT:
                 fields.pop("category", None)  # a guessed category is asked, not filed
+            proposed = {}
+            for name, fallback in u.disputed.items():
+                if name in fields and name in FIELDS_BY_INTENT[u.intent]:
+                    # Only the model says so: held back until the requester confirms it (or it cannot matter).
+                    proposed[name] = fields.pop(name)
+                    if fallback is not None:
+                        fields[name] = fallback
+            if proposed:
+                fields["_proposed"] = proposed
+                fields["_ai_note"] += f" (unconfirmed: {', '.join(proposed)})"
             return self._continue(msg, services, u.intent, fields, msg.text)
         if u.intent == "status":
             if _BALANCE_WORDS.search(msg.text):
@@ -144,8 +181,18 @@ class IntakeHandler:
     def _continue(
         self, msg: Inbound, services: Services, kind: str, fields: dict[str, Any], original: str
     ) -> list[Reply]:
+        proposed: dict[str, Any] = fields.get("_proposed") or {}
+        missing = [name for name in ASK_ORDER[kind] if name not in fields and name not in proposed]
+        if missing:
+            return self._ask(msg, services, kind, fields, original, asking=missing[0])
+        if proposed:
+            if could_be_approved_by_rule(kind, {**fields, **proposed}, services):
+                return self._ask(msg, services, kind, fields, original, asking="confirm")
+            # No rule would approve it either way: a person decides, and the card marks the reading as the AI's.
+            fields.update(fields.pop("_proposed"))
         if any(name not in fields for name in ASK_ORDER[kind]):
-            return self._ask(msg, services, kind, fields, original)
+            return self._ask(msg, services, kind, fields, original)  # a proposal the requester turned down
+        fields.pop("_proposed", None)
         records.end_conversation(services.store, msg.employee.id)
         details: ExpenseClaim | LeaveRequest
         if kind == "expense":
@@ -159,6 +206,18 @@ class IntakeHandler:
         assert result.request is not None
         return [submitted_reply(result.request, msg, services)]
 
+    def _contract_fields(self, msg: Inbound, services: Services, u: Understanding) -> dict[str, Any]:
+        """What the contract check takes as told by the requester. A counterparty wins over the contract's own
+        parties there (and decides which side is ours when our name is not in it), so a model's counterparty is
+        passed only when the offline reading of the message names the same one."""
+        fields = dict(u.fields)
+        if u.engine != "offline" and "counterparty" in fields:
+            locale = locale_for(msg, services)
+            offline = offline_of(services.understanding).understand(msg.text, services.today(), locale)
+            if offline.fields.get("counterparty") != fields["counterparty"]:
+                fields.pop("counterparty")
+        return fields
+
     def _receipt_for_waiting_claim(self, msg: Inbound, services: Services) -> list[Reply]:
         waiting = [
             r for r in records.list_requests(services.store, msg.employee.id, [Status.NEEDS_INFO], kind="expense")
@@ -170,23 +229,36 @@ class IntakeHandler:
         return attach(msg, waiting[0].id, msg.attachments[0], services)
 
     def _ask(
-        self, msg: Inbound, services: Services, kind: str, fields: dict[str, Any], original: str, retry: bool = False
+        self,
+        msg: Inbound,
+        services: Services,
+        kind: str,
+        fields: dict[str, Any],
+        original: str,
+        retry: bool = False,
+        asking: str | None = None,
     ) -> list[Reply]:
-        asking = next(name for name in ASK_ORDER[kind] if name not in fields)
+        asking = asking or next(name for name in ASK_ORDER[kind] if name not in fields)
         records.save_conversation(
             services.store, msg.employee.id, kind, _freeze(fields), asking, original, services.now_iso()
         )
         locale = locale_for(msg, services)
-        question = t(f"ask.{kind}.{asking}", locale, categories=", ".join(
-            t(f"cat.{c}", locale) for c in services.rules.expenses.categories
-        ))  # fmt: skip
+        categories = ", ".join(t(f"cat.{c}", locale) for c in services.rules.expenses.categories)
+        if asking == "confirm":
+            question = _confirmation(fields.get("_proposed") or {}, locale, categories)
+        else:
+            question = t(f"ask.{kind}.{asking}", locale, categories=categories)
         sep = "" if locale == "ja" else " "  # Japanese runs sentences together without spaces
         prefix = t("ask.again", locale) + sep if retry else ""
         return [Reply(locale, prefix + question + sep + t("ask.cancel_hint", locale))]
 
     def _answer(self, asking: str, text: str, fields: dict[str, Any], kind: str, services: Services) -> bool:
-        """Read a reply as the answer to the question asked; False when it is not one."""
+        """Read a reply as the answer to the question asked; False when it is not one.
+
+        Read by our own code (and the offline engine), never by a model: the answer is the requester's word."""
         today = services.today()
+        if asking == "confirm":
+            return _confirm(text, fields, kind, services)
         if asking == "amount":
             parsed = parse_amount_text(text)
             if parsed is None or parsed[0] <= 0:
@@ -208,15 +280,72 @@ class IntakeHandler:
                 fields["start"], fields["end"] = mention.start, mention.end
             return True
         if asking == "category":
-            category = category_of(text, services.rules.expenses.categories)
+            category = _category_answer(text, services)
             if category is None:
-                guess = services.understanding.understand(f"{text} 代 100円", today)
-                if guess.confidence.get("category", 0.0) < CONFIDENT:
-                    return False
-                category = guess.fields.get("category")
+                return False
             fields["category"] = category
             return True
         return False
+
+
+def could_be_approved_by_rule(kind: str, fields: dict[str, Any], services: Services) -> bool:
+    """Whether a request with these fields could pass without a person, by the rule files' own lists: an expense
+    whose category has an automatic-approval limit (E5) it is within, leave of a type approved automatically (L4).
+    Only then must a value only the model supplied be confirmed by the requester."""
+    if kind == "expense":
+        limit = services.rules.expenses.auto_approve_max_yen.get(fields.get("category", ""))
+        if limit is None or fields.get("currency", "JPY") != "JPY":
+            return False
+        amount = fields.get("amount")
+        return amount is None or Decimal(str(amount)) <= limit
+    if kind == "leave":
+        return fields.get("leave_type", "annual") in services.rules.leave.auto_approve.leave_types
+    return False
+
+
+def _confirm(text: str, fields: dict[str, Any], kind: str, services: Services) -> bool:
+    """The answer to "is this right?": yes takes the proposals; no leaves the offline reading (a category is then
+    asked for); for an expense the right category may be named instead. Anything else is not an answer."""
+    proposed: dict[str, Any] = fields.get("_proposed") or {}
+    if not proposed:
+        return False
+    if _YES.match(text):
+        fields.update(proposed)
+        confirmed = list(proposed)
+    elif "category" in proposed and (chosen := _category_answer(text, services)) is not None:
+        fields["category"] = chosen  # the requester's own word, whatever the model thought
+        confirmed = ["category"]
+    elif _NO.match(text):
+        confirmed = []
+    else:
+        return False
+    del fields["_proposed"]
+    note = "confirmed by the requester: " + ", ".join(confirmed) if confirmed else "turned down by the requester"
+    fields["_ai_note"] = f"{fields.get('_ai_note', '')}; {note}".lstrip("; ")
+    return True
+
+
+def _category_answer(text: str, services: Services) -> str | None:
+    """A category named in an answer (「書籍代」, "supplies", 「タクシー」), read by the offline engine only."""
+    category = category_of(text, services.rules.expenses.categories)
+    if category is None:
+        guess = offline_of(services.understanding).understand(f"{text} 代 100円", services.today())
+        if guess.confidence.get("category", 0.0) < CONFIDENT:
+            return None
+        category = guess.fields.get("category")
+    return category
+
+
+def _confirmation(proposed: dict[str, Any], locale: str, categories: str) -> str:
+    items = []
+    for name, value in proposed.items():
+        label, values = _PROPOSAL_LABELS.get(name, (f"field.{name}", ""))
+        shown = t(f"{values}.{value}", locale) if values else str(value)
+        items.append(t("ask.confirm.item", locale, field=t(label, locale), value=shown))
+    question = t("ask.confirm", locale, items=("、" if locale == "ja" else ", ").join(items))
+    if "category" in proposed:
+        question += t("ask.confirm.category", locale, categories=categories)
+    return question
 
 
 def _expense(fields: dict[str, Any], original: str) -> ExpenseClaim:

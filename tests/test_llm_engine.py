@@ -92,7 +92,7 @@ def test_a_structured_reply_is_resolved_by_our_code(http: respx.MockRouter, engi
             )
         )
     )
-    got = engine.understand("昨日ヨドバシカメラでHDMIケーブル 3,200円 立て替えました", TUE)
+    got = engine.understand("昨日ヨドバシカメラでHDMIケーブル 3,200円 立て替えました(登録番号 T1234567890123)", TUE)
 
     assert got.engine == "llm"
     assert got.intent == "expense"
@@ -183,7 +183,7 @@ def test_values_our_code_cannot_read_are_dropped_with_a_note(http: respx.MockRou
             )
         )
     )
-    got = engine.understand("先日の本代、いくらだったか忘れました", TUE)
+    got = engine.understand("11/20の本代、いくらだったか忘れました", TUE)
     assert got.engine == "llm"
     assert got.fields == {"date": dt.date(2026, 11, 20), "category": "books"}
     assert got.confidence["category"] == 0.6 and got.unsure() == ["category"]
@@ -314,22 +314,23 @@ def test_no_personal_data_reaches_the_wire_and_placeholders_come_back_restored(
     mine = f"{number[:4]} {number[4:8]} {number[8:]}"
     account, phone, email = "1234567", "090-1234-5678", "hanako.suzuki@abc-corp.example.jp"
     text = (
-        f"株式会社ABCとのNDAを確認してください。先方担当 {email}、携帯 {phone}。"
+        f"株式会社ABC(担当 {email})とのNDAを確認してください。携帯 {phone}。"
         f"ついでに立替の振込先: みずほ銀行 渋谷支店 普通 {account}、マイナンバー {mine}"
     )
 
     def reply(request: httpx.Request) -> httpx.Response:
-        # A model copies the placeholders it sees, e.g. into the counterparty.
+        # A model copies the placeholders it sees, e.g. into the counterparty as the message writes it.
         user = json.loads(request.content)["messages"][1]["content"]
         tokens = PLACEHOLDER.findall(user)
         assert tokens, user
-        return ok(extraction(intent="contract_review", contract_type="nda", counterparty=f"株式会社ABC {tokens[0]}"))
+        party = f"株式会社ABC(担当 {tokens[0]})"
+        return ok(extraction(intent="contract_review", contract_type="nda", counterparty=party))
 
     route = http.post(COMPLETIONS).mock(side_effect=reply)
     got = engine.understand(text, TUE)
 
     assert got.engine == "llm" and got.fields["contract_type"] == "nda"
-    assert got.fields["counterparty"].startswith("株式会社ABC ")
+    assert got.fields["counterparty"].startswith("株式会社ABC(担当 ")
     assert not PLACEHOLDER.search(got.fields["counterparty"])  # our own users see what they wrote
     assert any(v in got.fields["counterparty"] for v in (email, phone))
 

@@ -56,6 +56,16 @@ def make_model(settings: Settings, store: Store, clock: Clock) -> StructuredMode
     )
 
 
+def offline_of(engine: Engine) -> Engine:
+    """The offline engine inside `engine` (itself when it is one): what reads a requester's own answers, so that a
+    model never decides what they meant."""
+    if isinstance(engine, HybridEngine):
+        return engine.offline
+    if isinstance(engine, LLMEngine):
+        return engine.fallback
+    return engine
+
+
 def model_of(engine: Engine) -> StructuredModel | None:
     """The model client the engine reads messages with, None offline. The contract checklist, wording drafts
     and policy answers share it: one connection pool and one set of retry settings, not a second client."""

@@ -3,7 +3,9 @@
 Most messages ("昨日のタクシー代 3,200円") are read with confidence by the offline engine;
 they cost nothing and never leave the process. Only when the intent, a required field or a
 present field is unsure is the model asked, and then the two readings are merged field by
-field: what offline was sure of stays, the model fills the gaps.
+field: what offline was sure of stays, the model fills the gaps. The model's reading has been
+held to the message by the LLM engine already (values not in the text dropped, derived values
+the text does not support marked disputed), and a disputed value keeps that mark here.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ def merge(offline: Understanding, model: Understanding) -> Understanding:
         elif model_has(name):
             source = model
             taken.append(name)
+            if name in model.disputed:  # only the model says so: it still needs the requester's word
+                out.disputed[name] = model.disputed[name]
         else:
             continue
         out.fields[name] = source.fields[name]

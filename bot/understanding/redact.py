@@ -5,9 +5,14 @@ My Numbers (個人番号), bank accounts, phone numbers, e-mail addresses, card 
 addresses, and swaps each for a placeholder such as `[PHONE_1]`. `Redaction.restore()` puts the
 originals back into any text (a model's draft) that carries those placeholders.
 
-The text is searched in an NFKC-normalised copy (full-width digits, `＠`, `－`, and the dash family
-`− ‐ – — ―`, plus `ー` between digits, all folded), but every span is mapped back to the ORIGINAL
-characters, so `０９０−１２３４−５６７８` is restored exactly as typed.
+The text is searched in a normalised copy: NFKC (full-width digits, `＠`, `－`, ideographic and
+no-break spaces), invisible format characters (Unicode category Cf: zero-width spaces and joiners,
+U+2060, U+FEFF, bidi marks) dropped, the dash family `− ‐ – — ―` and `ー` between digits folded to
+`-`, and middle dots between digits folded to `.`. Digit groups may then be joined by hyphens, dots or
+spaces, or typed digit by digit (`6 2 1 4 …`); e-mail addresses may be written `taro @ example.com`
+or `taro (at) example (dot) com`; a 7-digit account may follow only a bank's short name
+(`三井住友 新宿 7654321`, names in bank_names.txt). Every span found is mapped back to the ORIGINAL characters, so
+`０９０−１２３４−５６７８` is restored exactly as typed, zero-width characters and all.
 
 What is never taken for personal data, because the bot needs it: amounts (`¥12,000`, `1万2千円`,
 `1234567円`), dates, times, counts (`4名`), request ids (`#123`), qualified-invoice numbers
@@ -22,6 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 MY_NUMBER = "MY_NUMBER"
 BANK_ACCOUNT = "BANK_ACCOUNT"
@@ -62,6 +68,9 @@ class Redaction:
 # Check digits
 
 
+_SEPARATORS = re.compile(r"[\s\-.]")
+
+
 def my_number_check_digit(first11: str) -> int:
     """The check digit of a 個人番号 from its first 11 digits (番号法施行規則 第5条, jp-rules §4.1).
 
@@ -78,16 +87,16 @@ def my_number_check_digit(first11: str) -> int:
 
 
 def is_valid_my_number(number: str) -> bool:
-    """12 digits (spaces and hyphens ignored) whose last digit is the right check digit."""
-    digits = number.replace(" ", "").replace("-", "")
+    """12 digits (spaces, hyphens and dots ignored) whose last digit is the right check digit."""
+    digits = _SEPARATORS.sub("", number)
     if len(digits) != 12 or not digits.isascii() or not digits.isdigit():
         return False
     return my_number_check_digit(digits[:11]) == int(digits[11])
 
 
 def luhn_valid(number: str) -> bool:
-    """The Luhn (mod 10) check card numbers carry; spaces and hyphens ignored."""
-    digits = number.replace(" ", "").replace("-", "")
+    """The Luhn (mod 10) check card numbers carry; spaces, hyphens and dots ignored."""
+    digits = _SEPARATORS.sub("", number)
     if not digits or not digits.isascii() or not digits.isdigit():
         return False
     total = 0
@@ -104,8 +113,19 @@ def luhn_valid(number: str) -> bool:
 
 # The dash family becomes "-" everywhere, the long-vowel mark only between digits (090ー1234ー5678).
 _DASHES = re.compile(r"[\u2010-\u2015\u2043\u2212\ufe58\ufe63\uff0d]|(?<=\d)[ーｰ](?=\d)")
+# Middle dots between digits are a dot (1234・5678・9012); NFKC keeps them apart from ".".
+_DOTS = re.compile(r"(?<=\d)[\u00b7\u2027\u2219\u30fb](?=\d)")
+# Unicode category Cf (format characters: zero-width space/joiners, U+2060, U+FEFF, bidi controls, soft hyphen,
+# tags), as of Unicode 14 (tests/test_redact_variants.py checks this against unicodedata). They are invisible, so a
+# number split by them reads whole to a person and must read whole to us: they are dropped from the searched copy.
+_FORMAT = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
 # Characters NFKC leaves alone and that never compose with what follows: copied in blocks. Anything else
-# (full-width forms, half-width kana, symbols, combining marks with their base) is normalised piece by piece.
+# (full-width forms, half-width kana, symbols, combining marks with their base, format characters) is
+# normalised piece by piece.
 _STABLE = r"\x00-\x7f\u3001\u3002\u300c-\u300f\u3041-\u3096\u30a1-\u30fa\u30fc\u4e00-\u9fff"
 _COMBINING = r"\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a\uff9e\uff9f"
 _UNSTABLE_PIECE = re.compile(rf"[^\n]?[{_COMBINING}]+|[^{_STABLE}]")
@@ -119,7 +139,7 @@ class _Text:
     def __init__(self, text: str) -> None:
         self.starts: list[int] | None = None
         self.ends: list[int] | None = None
-        if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        if text.isascii() or (unicodedata.is_normalized("NFKC", text) and _FORMAT.search(text) is None):
             norm = text
         else:
             pieces: list[str] = []
@@ -132,7 +152,7 @@ class _Text:
                     pieces.append(text[pos:s])
                     starts.extend(range(pos, s))
                     ends.extend(range(pos + 1, s + 1))
-                piece = unicodedata.normalize("NFKC", m.group())
+                piece = _FORMAT.sub("", unicodedata.normalize("NFKC", m.group()))
                 pieces.append(piece)
                 starts.extend([s] * len(piece))
                 ends.extend([e] * len(piece))
@@ -142,7 +162,8 @@ class _Text:
             ends.extend(range(pos + 1, len(text) + 1))
             norm = "".join(pieces)
             self.starts, self.ends = starts, ends
-        self.norm = _DASHES.sub("-", norm)  # one character for one: offsets unchanged
+        # One character for one: offsets unchanged.
+        self.norm = _DOTS.sub(".", _DASHES.sub("-", norm))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         if self.starts is None or self.ends is None:
@@ -160,18 +181,33 @@ _PROTECTED = re.compile(
     re.IGNORECASE,
 )
 
-# A run of digit groups joined by single hyphens or spaces; cards and My Numbers are looked for in it.
-_DIGIT_RUN = re.compile(r"(?<!\d)\d+(?:[- ]\d+)*")
+# A run of digit groups; cards, My Numbers and digit-by-digit phones are looked for in it. Between groups: a
+# hyphen or dot (with spaces around it or not), which joins them into one identifier, or up to three spaces.
+_DIGIT_RUN = re.compile(r"(?<!\d)\d+(?:(?:[ \t]*[-.][ \t]*|[ \t]{1,3})\d+)*")
 _GROUP = re.compile(r"\d+")
 _ANY_DIGIT = re.compile(r"\d")
+_MAX_GROUPS = 19  # a card number typed digit by digit
 
-_MY_NUMBER_WORDS = re.compile(r"マイナンバー|個人番号|my\s?number|my\s?no\b", re.IGNORECASE)
+_MY_NUMBER_WORDS = re.compile(r"マイナンバー|マイナ番号|個人番号|my\s?number|my\s?no\b", re.IGNORECASE)
 _MY_NUMBER_REACH = 15  # characters between the keyword and the number
 
-# Bank accounts. A 7-digit number with bank wording before it (or just after it) on the same line …
+
+def _bank_names() -> list[str]:
+    path = Path(__file__).with_name("bank_names.txt")
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    names = {unicodedata.normalize("NFKC", line) for line in lines if line and not line.startswith("#")}
+    # Longest first, so 埼玉りそな wins over りそな; ASCII names only as whole words.
+    return [
+        r"(?<![a-z])" + r"\s?".join(map(re.escape, n.split())) + r"(?![a-z])" if n.isascii() else re.escape(n)
+        for n in sorted(names, key=len, reverse=True)
+    ]
+
+
+# Bank accounts. A 7-digit number with bank wording before it (or just after it) on the same line: 銀行, 支店,
+# 口座 …, or a bank's short name from bank_names.txt …
 _BANK_WORDS = re.compile(
-    r"口座|普通|当座|支店|銀行|信用金庫|信金|信用組合|労働金庫|預金|貯金|ゆうちょ|振込先|"
-    r"(?<![a-z])(?:account|acct|a/c|bank|branch|savings|checking)(?![a-z])",
+    r"口座|普通|当座|支店|銀行|信用金庫|信金|信用組合|信組|労働金庫|労金|預金|貯金|振込先|"
+    r"(?<![a-z])(?:account|acct|a/c|bank|branch|savings|checking)(?![a-z])|" + "|".join(_bank_names()),
     re.IGNORECASE,
 )
 _BANK_REACH_BEFORE = 30
@@ -197,24 +233,39 @@ _BRANCH_CODE = re.compile(
 _YUCHO = re.compile(r"(?<!\d)(?<!\d-)\d{5}-\d{8}(?!\d)(?!-\d)")
 _YUCHO_LABELLED = re.compile(r"記号\s*[:：]?\s*(?P<mark>\d{5})(?!\d)[\s、,/]*番号\s*[:：]?\s*(?P<num>\d{1,8})(?!\d)")
 
-# Phones. Domestic: a leading 0, 10 or 11 digits, hyphens/spaces/brackets; international: +CC …
+# Phones. Domestic: a leading 0, 10 or 11 digits, hyphens/dots/spaces/brackets; international: +CC …
+_PHONE_SEP = r"(?:[ \t]?[-.][ \t]?|[ \t])?"
 _PHONE_JP = re.compile(
-    r"(?<![\d+])(?<!\d-)"
-    r"(?:\(0\d{1,4}\)\s?\d{1,4}[- ]?\d{3,4}"
+    r"(?<![\d+])(?<!\d[-.])"
+    rf"(?:\(0\d{{1,4}}\)\s?\d{{1,4}}{_PHONE_SEP}\d{{3,4}}"
     r"|0\d{1,4}\(\d{1,4}\)\d{3,4}"
-    r"|0\d{1,4}[- ]?\d{1,4}[- ]?\d{3,4})"
-    r"(?!\d)(?!-\d)"
+    rf"|0\d{{1,4}}{_PHONE_SEP}\d{{1,4}}{_PHONE_SEP}\d{{3,4}})"
+    r"(?!\d)(?![-.]\d)"
 )
 _PHONE_INTL = re.compile(r"(?<![\w+])\+\d{1,3}(?:[- .]?(?:\(0\)|\(\d{1,4}\)|\d{1,5})){1,6}(?!\d)")
 _PHONE_INTL_GROUP = re.compile(r"\(\d{1,4}\)|\d+")
 _NON_DIGIT = re.compile(r"\D")
 
+# E-mail, also as people write it to dodge harvesters: spaces around the @, (at) [at] <at>, アットマーク, (dot).
+_EMAIL_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_EMAIL_DOT = r"(?:\.|[ \t]*[\[(<][ \t]*dot[ \t]*[\])>][ \t]*)"
 _EMAIL = re.compile(
     r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*"
-    r"(?:@|\s?[\[(]\s?at\s?[\])]\s?)"
-    r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}(?![\w-])",
+    r"(?P<at>@|[ \t]+@[ \t]*|[ \t]*@[ \t]+|[ \t]*[\[(<][ \t]*at[ \t]*[\])>][ \t]*"
+    r"|[ \t]*(?:アットマーク|アット|あっとまーく|あっと)[ \t]*)"
+    rf"{_EMAIL_LABEL}(?:{_EMAIL_DOT}{_EMAIL_LABEL})*(?P<dot>{_EMAIL_DOT})(?P<tld>[A-Za-z]{{2,}})(?![\w-])",
     re.IGNORECASE,
 )
+# With only spaces or a word for the @, "thanks @ bob.smith" must not become an address: the name has to end in
+# a top-level domain people use (any two-letter country code, or one of these).
+_COMMON_TLDS = frozenset(
+    {
+        "com", "net", "org", "info", "biz", "edu", "gov", "mil", "int", "io", "ai", "app", "dev", "co", "me", "tv",
+        "xyz", "online", "site", "tech", "cloud", "email", "mail", "page", "blog", "shop", "store", "inc", "llc",
+        "asia", "tokyo", "osaka", "nagoya", "kyoto", "yokohama", "example", "test",
+    }
+)  # fmt: skip
+_AT_WORDS = re.compile(r"@|\bat\b|アット|あっと", re.IGNORECASE)
 
 # Addresses: a postal code after 〒 (or 郵便番号), or NNN-NNNN followed straight by a prefecture or
 # municipality, or an address after 住所-type wording; with the rest of the address on its line.
@@ -272,37 +323,41 @@ def _near(norm: str, start: int, end: int, words: re.Pattern[str], before: int, 
 def _digit_runs(norm: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     for run in _DIGIT_RUN.finditer(norm):
-        if run.end() - run.start() < 12:
-            continue  # fewer than 12 digits: neither a My Number nor a card
         groups = [(m.start() + run.start(), m.end() + run.start()) for m in _GROUP.finditer(run.group())]
-        seps = [norm[groups[k][1]] for k in range(len(groups) - 1)]
+        sizes_all = [e - s for s, e in groups]
+        if sum(sizes_all) < 10:
+            continue  # fewer than 10 digits: no My Number, card or phone
+        # "-" or "." between two groups joins them into one identifier; spaces alone only set them side by side.
+        seps = [norm[groups[k][1] : groups[k + 1][0]].strip(" \t") for k in range(len(groups) - 1)]
         g = len(groups)
         for i in range(g):
-            if i > 0 and seps[i - 1] == "-":
-                continue  # a hyphen joins this group to the one before: part of a longer identifier
+            if i > 0 and seps[i - 1]:
+                continue  # joined to the group before: part of a longer identifier
             length = 0
-            for j in range(i, min(g, i + 7)):
-                glen = groups[j][1] - groups[j][0]
-                length += glen
+            for j in range(i, min(g, i + _MAX_GROUPS)):
+                length += sizes_all[j]
                 if length > 19:
                     break
-                if j + 1 < g and seps[j] == "-":
-                    continue
+                if j + 1 < g and seps[j]:
+                    continue  # joined to the group after: cannot end here
                 start, end = groups[i][0], groups[j][1]
-                sizes = [groups[k][1] - groups[k][0] for k in range(i, j + 1)]
-                if length == 12 and (sizes == [12] or (sizes == [4, 4, 4] and seps[i] == seps[i + 1])):
-                    span = norm[start:end]
-                    if is_valid_my_number(span) or _near(
-                        norm, start, end, _MY_NUMBER_WORDS, _MY_NUMBER_REACH, _MY_NUMBER_REACH
-                    ):
+                sizes = sizes_all[i : j + 1]
+                digits = _NON_DIGIT.sub("", norm[start:end])
+                one_by_one = len(sizes) > 1 and all(size == 1 for size in sizes)
+                if length == 12:
+                    shaped = sizes == [12] or one_by_one or (sizes == [4, 4, 4] and seps[i] == seps[i + 1])
+                    labelled = _near(norm, start, end, _MY_NUMBER_WORDS, _MY_NUMBER_REACH, _MY_NUMBER_REACH)
+                    if labelled or (shaped and is_valid_my_number(digits)):
                         found.append((start, end, MY_NUMBER))
                 if (
                     13 <= length <= 19
-                    and norm[start] != "0"
-                    and (len(sizes) == 1 or (sizes[0] == 4 and all(3 <= s <= 6 for s in sizes[1:])))
-                    and luhn_valid(norm[start:end])
+                    and digits[0] != "0"
+                    and (len(sizes) == 1 or one_by_one or (sizes[0] == 4 and all(3 <= s <= 6 for s in sizes[1:])))
+                    and luhn_valid(digits)
                 ):
                     found.append((start, end, CARD))
+                if one_by_one and length in (10, 11) and digits[0] == "0" and digits[1] != "0":
+                    found.append((start, end, PHONE))  # 0 9 0 1 2 3 4 5 6 7 8
     return found
 
 
@@ -339,9 +394,16 @@ def _phones(norm: str) -> list[tuple[int, int, str]]:
 
 
 def _emails(norm: str) -> list[tuple[int, int, str]]:
-    if "@" not in norm and "at" not in norm.lower():
+    if not _AT_WORDS.search(norm):
         return []
-    return [(m.start(), m.end(), EMAIL) for m in _EMAIL.finditer(norm)]
+    found: list[tuple[int, int, str]] = []
+    for m in _EMAIL.finditer(norm):
+        at = m.group("at").strip(" \t")
+        plain = at == "@" and m.group("at") == "@"
+        bracketed = at[:1] in "[(<" or m.group("dot") != "."
+        if plain or bracketed or m.group("tld").lower() in _COMMON_TLDS or len(m.group("tld")) == 2:
+            found.append((m.start(), m.end(), EMAIL))
+    return found
 
 
 def _address_prefix(chunk: str) -> int:
@@ -448,8 +510,9 @@ def _addresses(norm: str, stops: list[int]) -> list[tuple[int, int, str]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def redact(text: str) -> Redaction:
-    """`text` with every personal identifier replaced by a placeholder, and the way back."""
+def find(text: str) -> list[tuple[int, int, str]]:
+    """Every personal identifier in `text`: (start, end, kind) spans of the ORIGINAL text, in order, never
+    overlapping. `redact` replaces them; bot.privacy masks the My Numbers (and card numbers) among them at intake."""
     src = _Text(text)
     norm = src.norm
     if _ANY_DIGIT.search(norm) is None:  # nothing numeric to find: only e-mails and 住所-worded addresses
@@ -469,8 +532,6 @@ def redact(text: str) -> Redaction:
         if any(start < ce and cs < end for cs, ce, _ in chosen):
             continue
         chosen.append((start, end, kind))
-    if not chosen:
-        return Redaction(text=text, mapping={})
 
     # Back to the original text; spans that overlap after mapping are merged rather than left half-shown.
     spans: list[tuple[int, int, str]] = []
@@ -481,6 +542,14 @@ def redact(text: str) -> Redaction:
             spans[-1] = (last_start, max(last_end, o_end), last_kind)
             continue
         spans.append((o_start, o_end, kind))
+    return spans
+
+
+def redact(text: str) -> Redaction:
+    """`text` with every personal identifier replaced by a placeholder, and the way back."""
+    spans = find(text)
+    if not spans:
+        return Redaction(text=text, mapping={})
 
     mapping: dict[str, str] = {}
     seen: dict[tuple[str, str], str] = {}

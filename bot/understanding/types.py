@@ -35,6 +35,11 @@ LEAVE_TYPES = ("annual", "special", "sick", "compensatory", "unpaid")
 PORTIONS = ("full", "am", "pm", "hours")
 CONTRACT_TYPES = ("nda", "outsourcing", "sales", "lease", "license", "employment", "other")
 
+# Fields an engine derives from the words rather than copies out of the message: a model's value for one of
+# these cannot be looked up in the text (bot/understanding/evidence.py checks the copied ones), so it stands only
+# where the offline reading of the text agrees, or where that reading has nothing better than a default.
+DERIVED_FIELDS = ("category", "leave_type", "portion")
+
 # Below this a field counts as unsure: hybrid asks the model, handlers confirm with the user.
 CONFIDENT = 0.8
 
@@ -52,6 +57,10 @@ class Understanding:
     confidence: dict[str, float] = field(default_factory=dict)  # per field, and "intent"
     engine: str = "offline"
     notes: list[str] = field(default_factory=list)
+    # Derived fields whose value only a model supplied (the offline reading of the text has none), each with the
+    # value to fall back on if the requester turns it down (None: ask). The rules may not approve on such a value
+    # by itself: handlers/intake.py has the requester confirm it first.
+    disputed: dict[str, Any] = field(default_factory=dict)
 
     def missing(self) -> list[str]:
         return [f for f in REQUIRED.get(self.intent, ()) if f not in self.fields]
