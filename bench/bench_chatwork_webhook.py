@@ -92,14 +92,14 @@ def delivery(n: int) -> tuple[bytes, dict[str, str]]:
         "room_id": 300 + n % 7,
         "message_id": str(10**18 + n),
         "body": f"[To:{BOT}] 経費ボットさん\n{texts[n % len(texts)]}",
-        "send_time": 1795500000,
+        "send_time": 1795482000,
         "update_time": 0,
     }
     body = json.dumps(
         {
             "webhook_setting_id": "1",
             "webhook_event_type": "mention_to_me",
-            "webhook_event_time": 1795500000,
+            "webhook_event_time": 1795482000,
             "webhook_event": event,
         },
         ensure_ascii=False,

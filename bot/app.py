@@ -100,7 +100,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
         drop_card_numbers=settings.drop_card_numbers,
     )
     inbox = Inbox(
-        store, services.now_iso, threads=settings.workers,
+        store, services.now_iso, threads=settings.workers, drop_card_numbers=settings.drop_card_numbers,
         admins=lambda: [e.id for e in services.directory.holders("admin")],
     )  # fmt: skip
     return App(settings, store, rules, services, Router(services), inbox)

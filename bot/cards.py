@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot import privacy
 from bot.i18n import days, t, yen
 from bot.models import (
     Action,
@@ -197,6 +198,8 @@ def notification_reply(
     if event == "inbox_parked":
         text = t("notify.inbox_parked", locale, ref=data.get("ref"), inbound=data.get("key"))
         return Reply(locale, text, to=recipient.id)
+    if event == privacy.EVENT:
+        return privacy.notification_reply(data, services, recipient)
     if event.startswith("question_"):
         # Policy questions handed to a team, and the team's answers, are not requests: their own cards.
         from bot.knowledge.cards import question_notification

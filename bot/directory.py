@@ -630,6 +630,19 @@ class Directory:
             or self._by_chatwork.get(key)
         )
 
+    # A chat platform's id names a person only through that platform's own field: a Slack event whose "user" is
+    # "e001" (an employee id) or an e-mail address must not be taken for that employee.
+    def by_slack_id(self, slack_user_id: object) -> Employee | None:
+        return self._by_slack.get(slack_user_id) if isinstance(slack_user_id, str) and slack_user_id else None
+
+    def by_chatwork_id(self, account_id: object) -> Employee | None:
+        key = str(account_id) if isinstance(account_id, (str, int)) and not isinstance(account_id, bool) else ""
+        return self._by_chatwork.get(key) if key else None
+
+    def by_email(self, email: object) -> Employee | None:
+        """By the e-mail a platform has verified for its user (Slack's users.info), compared ignoring case."""
+        return self._by_email.get(email.strip().lower()) if isinstance(email, str) and email.strip() else None
+
     def holders(self, role: str) -> list[Employee]:
         """Active people who hold `role`, sorted by id (approver routing picks from these)."""
         return list(self._holders.get(role, ()))

@@ -596,6 +596,7 @@ UI: dict[str, dict[str, str]] = {
     },
     "slackform.err.future": {"ja": "未来の日付は指定できません。", "en": "The date cannot be in the future."},
     "slackform.err.required": {"ja": "入力してください。", "en": "Please fill this in."},
+    "slackform.err.date": {"ja": "日付を読み取れませんでした。", "en": "That is not a date."},
     "slackform.err.attendees": {
         "ja": "人数は1以上の数字で入力してください。",
         "en": "Please enter a number of people (1 or more).",

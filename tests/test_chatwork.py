@@ -73,12 +73,12 @@ class CwEnv:
         """A message as Chatwork delivers it; returns the answer and the message id."""
         message_id = message_id or str(next(self._ids))
         event: dict[str, Any] = {"room_id": int(room), "message_id": message_id, "body": body,
-                                 "send_time": 1795500000, "update_time": 0}  # fmt: skip
+                                 "send_time": 1795482000, "update_time": 0}  # fmt: skip
         if kind == "mention_to_me":
             event |= {"from_account_id": int(sender), "to_account_id": int(BOT_ID)}
         else:
             event["account_id"] = int(sender)
-        payload = {"webhook_setting_id": "12", "webhook_event_type": kind, "webhook_event_time": 1795500001,
+        payload = {"webhook_setting_id": "12", "webhook_event_type": kind, "webhook_event_time": 1795482001,
                    "webhook_event": event}  # fmt: skip
         body_bytes = json.dumps(payload, ensure_ascii=False).encode()
         return self.post(body_bytes, sign(TOKEN, body_bytes)), message_id
@@ -173,7 +173,7 @@ def test_a_duplicate_delivery_is_handled_once_and_the_bots_own_message_ignored(e
 
 
 def test_missing_and_forged_signatures_are_answered_200_and_leave_no_trace(env: CwEnv) -> None:
-    body = json.dumps({"webhook_event_type": "mention_to_me", "webhook_event": {
+    body = json.dumps({"webhook_event_type": "mention_to_me", "webhook_event_time": 1795482001, "webhook_event": {
         "from_account_id": int(WATANABE), "room_id": 300, "message_id": "1", "body": f"[To:{BOT_ID}] 12月1日 有給"}}
     ).encode()  # fmt: skip
     forged = base64.b64encode(b"x" * 32).decode()
@@ -231,9 +231,9 @@ def test_a_message_kept_before_a_crash_is_worked_off_at_the_next_start(tmp_path:
     from bot.inbox import Inbox
     from bot.store.db import Store
 
-    event = {"webhook_setting_id": "12", "webhook_event_type": "mention_to_me", "webhook_event_time": 1795500001,
+    event = {"webhook_setting_id": "12", "webhook_event_type": "mention_to_me", "webhook_event_time": 1795482001,
              "webhook_event": {"from_account_id": int(WATANABE), "to_account_id": int(BOT_ID), "room_id": 300,
-                               "message_id": "1950000000000000001", "send_time": 1795500000, "update_time": 0,
+                               "message_id": "1950000000000000001", "send_time": 1795482000, "update_time": 0,
                                "body": f"[To:{BOT_ID}] 経費ボットさん\n12月1日 有給"}}  # fmt: skip
     store = Store(tmp_path / "bot.db")
     kept = Inbox(store, lambda: "2026-11-24T09:59:00").accept(

@@ -126,9 +126,9 @@ def slack_request(d: Delivery, retry: int, webhook: str) -> tuple[str, dict[str,
 
 def chatwork_request(d: Delivery) -> bytes:
     event = {"from_account_id": 1000006 + d.n % 8, "to_account_id": int(BOT_ID), "room_id": 300,
-             "message_id": str(1_900_000_000_000_000_000 + d.n), "send_time": 1795500000, "update_time": 0,
+             "message_id": str(1_900_000_000_000_000_000 + d.n), "send_time": 1795482000, "update_time": 0,
              "body": f"[To:{BOT_ID}] 経費ボットさん\n" + CLAIM.format(amount=d.amount)}  # fmt: skip
-    payload = {"webhook_setting_id": "12", "webhook_event_type": "mention_to_me", "webhook_event_time": 1795500001,
+    payload = {"webhook_setting_id": "12", "webhook_event_type": "mention_to_me", "webhook_event_time": 1795482001,
                "webhook_event": event}  # fmt: skip
     return json.dumps(payload, ensure_ascii=False).encode()
 

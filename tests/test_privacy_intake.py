@@ -187,8 +187,6 @@ def test_with_card_dropping_off_the_card_is_kept_but_never_reaches_the_model(tmp
         settings(tmp_path, drop_card_numbers=False, engine="llm", openai_model=MODEL, openai_base_url=BASE_URL),
         FixedClock("2026-11-24T10:00"),
     )
-    # Until bot/app.py hands the setting to the inbox (see test_the_setting_reaches_the_inbox), set it here.
-    app.inbox.drop_card_numbers = app.services.drop_card_numbers
     try:
         with respx.mock(assert_all_mocked=True) as http:
             route = http.post(COMPLETIONS).mock(
@@ -206,7 +204,6 @@ def test_with_card_dropping_off_the_card_is_kept_but_never_reaches_the_model(tmp
         app.close()
 
 
-@pytest.mark.xfail(strict=True, reason="bot/app.py must pass drop_card_numbers=settings.drop_card_numbers to Inbox")
 def test_the_setting_reaches_the_inbox(tmp_path: Path) -> None:
     app = build_app(settings(tmp_path, drop_card_numbers=False), FixedClock("2026-11-24T10:00"))
     try:
@@ -215,7 +212,6 @@ def test_the_setting_reaches_the_inbox(tmp_path: Path) -> None:
         app.close()
 
 
-@pytest.mark.xfail(strict=True, reason="bot/cards.py notification_reply must render privacy.EVENT")
 def test_hr_reads_the_notification_on_every_platform(app: App) -> None:
     from bot.cards import notification_reply
 

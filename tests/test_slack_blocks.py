@@ -380,7 +380,7 @@ def test_a_view_that_is_not_our_form_raises() -> None:
 
 def test_button_values_encode_and_decode() -> None:
     assert encode_value(12, 3) == "12:3" and encode_value(12, None) == "12" and encode_value(12, 0) == "12:0"
-    assert decode_value("12:3") == (12, 3) and decode_value("12") == (12, None) and decode_value("12:0") == (12, 0)
+    assert decode_value("12:3") == (12, 3) and decode_value("12") is None and decode_value("12:0") == (12, 0)
     for junk in [
         "",
         "abc",

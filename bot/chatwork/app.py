@@ -168,10 +168,17 @@ class ChatworkFrontDoor:
             event = payload["webhook_event"]
             message_id = str(event["message_id"])
             sender = str(event.get("from_account_id") or event.get("account_id") or "")
-        except (ValueError, KeyError, TypeError):
+            room = str(event["room_id"])
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             log.warning("chatwork webhook body is not an event (%d bytes)", len(body))
             return "ignored"
-        if payload.get("webhook_event_type") not in EVENTS or not message_id.isdigit():
+        if payload.get("webhook_event_type") not in EVENTS:
+            return "ignored"
+        if not (message_id.isascii() and message_id.isdigit() and room.isascii() and room.isdigit()
+                and sender.isascii() and sender.isdigit()):  # fmt: skip
+            log.warning("chatwork webhook with a malformed id ignored (message %s)", message_id[:24])
+            return "ignored"
+        if not self._recent(payload, event, message_id):
             return "ignored"
         # The store's lock may be held by work in progress: waiting for it must not stall the event loop.
         loop = asyncio.get_running_loop()
@@ -180,6 +187,21 @@ class ChatworkFrontDoor:
             f"chatwork:{message_id}", PLATFORM, "event", f"chatwork:{sender or '?'}", payload,
         )  # fmt: skip
         return "ok" if kept else "duplicate"
+
+    def _recent(self, payload: dict[str, Any], event: dict[str, Any], message_id: str) -> bool:
+        """A signed event dated a year ago or tomorrow is a replay or a forgery, not a message to act on: its time
+        (the webhook's, else the message's) must be within the configured window of now."""
+        stamp = payload.get("webhook_event_time") or event.get("send_time")
+        window = self.services.event_window_minutes * 60
+        if isinstance(stamp, bool) or not isinstance(stamp, (int, float)):
+            log.warning("chatwork event %s has no time: ignored", message_id)
+            return False
+        skew = stamp - self.services.clock.now().timestamp()
+        if abs(skew) > window:
+            log.warning("chatwork event %s is %+d s from now, outside the %d s window: ignored", message_id,
+                        int(skew), window)  # fmt: skip
+            return False
+        return True
 
     # -- working one off (bot.inbox calls these, on its worker threads) --------------------------
 
@@ -201,7 +223,7 @@ class ChatworkFrontDoor:
         if not parsed.addressed_to(bot_id):
             return Prepared(None)  # only a mention of the bot or a reply to it may act; [toall] is not a request
         room, message_id = str(event["room_id"]), str(event["message_id"])
-        person = self.services.directory.find(sender)
+        person = self.services.directory.by_chatwork_id(sender)
         if person is None or not person.active:
             return Prepared(sender, room, message_id, parsed.text)
         files, refused = await self._download(room, parsed.file_ids, attempts)

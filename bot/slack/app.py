@@ -11,25 +11,27 @@ the adapter knows about Slack.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
 import re
 import threading
 import urllib.error
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from slack_bolt import Ack, App, BoltRequest
+from slack_bolt import Ack, App, BoltRequest, BoltResponse
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from bot import outbox
+from bot import outbox, privacy
 from bot.app import App as Backoffice
 from bot.cards import notification_reply, request_card
 from bot.downloads import SLACK_FILE_HOSTS, Gate, Unavailable, refusal
@@ -37,7 +39,7 @@ from bot.files import FileRefused, Kept, attached
 from bot.i18n import t
 from bot.inbox import Row
 from bot.models import Employee, ExpenseClaim, Reply, Status
-from bot.slack import blocks, forms
+from bot.slack import blocks, forms, shape
 from bot.store import records
 from handlers import Inbound
 from handlers.approval import ACTION_OF_COMMAND
@@ -72,6 +74,35 @@ _COMMAND_OF_ACTION = {action: command for command, action in ACTION_OF_COMMAND.i
 _QUESTION_COMMAND = {"helpful": "helpful", "unhelpful": "unhelpful", "ask_person": "askperson", "save_faq": "savefaq"}
 
 
+class _ScreenedApp(App):
+    """Bolt, with every payload's shape checked before Bolt's own middleware reads it (which it does without
+    looking: a `view` that is a string fails inside Bolt). Over HTTP and Socket Mode alike."""
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        bad = shape.problem(req.body)
+        if bad is not None:
+            log.info("slack payload refused (400): %s", bad)
+            return BoltResponse(status=400, body="")
+        return super().dispatch(req)
+
+
+def _guarded(listener: Callable[..., None]) -> Callable[..., None]:
+    """A listener that never turns a payload it cannot read into a 500 and a traceback: it logs one line and
+    acknowledges (nothing was kept, so nothing is half done). `wraps` keeps the signature Bolt injects by."""
+
+    @functools.wraps(listener)
+    def guarded(**kwargs: Any) -> None:
+        try:
+            listener(**kwargs)
+        except Exception as exc:
+            log.warning("slack listener %s could not read its payload: %s", listener.__name__, type(exc).__name__)
+            ack = kwargs.get("ack")
+            if ack is not None and getattr(ack, "response", None) is None:
+                ack()
+
+    return guarded
+
+
 def _locale_of_slack(locale: str | None) -> str:
     return "ja" if (locale or "").lower().startswith("ja") else "en"
 
@@ -104,6 +135,7 @@ class SlackFrontDoor:
         self.backoffice = backoffice
         self.services = backoffice.services
         self.token = token
+        self.signing_secret = signing_secret  # the HTTP front checks signatures on the raw bytes (bot.server)
         self.client = WebClient(token=token, base_url=api_url)
         # Replies go only to Slack's own hosts (and the configured API's, which tests point at a fake):
         # a response_url in a payload is never followed elsewhere.
@@ -117,7 +149,7 @@ class SlackFrontDoor:
         # 429 waits for Retry-After and 5xx retries happen on worker and outbox threads, never where acks are made.
         self.client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
         self.client.retry_handlers.append(ServerErrorRetryHandler(max_retry_count=2))
-        self.bolt = App(
+        self.bolt = _ScreenedApp(
             client=self.client,
             signing_secret=signing_secret,
             token_verification_enabled=False,  # no auth.test at start: the bot must start offline too
@@ -140,18 +172,20 @@ class SlackFrontDoor:
     def _register(self) -> None:
         app = self.bolt
         for command in COMMANDS:
-            app.command(command)(self._on_command)
-        app.event("app_mention")(self._on_mention)
-        app.event("message")(self._on_message)
+            app.command(command)(_guarded(self._on_command))
+        app.event("app_mention")(_guarded(self._on_mention))
+        app.event("message")(_guarded(self._on_message))
         for action_id in _ACTION_OF:
-            app.action(action_id)(self._on_button)
-        app.view("approval_reason")(self._on_reason)
+            app.action(action_id)(_guarded(self._on_button))
+        app.view("approval_reason")(_guarded(self._on_reason))
         for slack_id, ours in blocks.QUESTION_ACTION_OF_SLACK_ID.items():
-            app.action(slack_id)(self._on_answer_button if ours == "answer_question" else self._on_question_button)
-        app.view(blocks.ANSWER_CALLBACK)(self._on_answer)
-        app.view(forms.EXPENSE_CALLBACK)(self._on_form)
-        app.view(forms.LEAVE_CALLBACK)(self._on_form)
+            listener = self._on_answer_button if ours == "answer_question" else self._on_question_button
+            app.action(slack_id)(_guarded(listener))
+        app.view(blocks.ANSWER_CALLBACK)(_guarded(self._on_answer))
+        app.view(forms.EXPENSE_CALLBACK)(_guarded(self._on_form))
+        app.view(forms.LEAVE_CALLBACK)(_guarded(self._on_form))
         app.error(self._on_error)
+
 
     def start(self, poll_seconds: float = 15.0) -> None:
         """Start sending the outbox (what an earlier run left in it first), and pick up notifications made
@@ -170,7 +204,8 @@ class SlackFrontDoor:
                 log.exception("slack delivery pass failed")
 
     def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
-        log.error("slack listener failed: %s", type(error).__name__, exc_info=error)
+        # One line: the payload came from outside and its traceback would carry its words.
+        log.error("slack listener failed: %s", type(error).__name__)
 
     # -- keeping an inbound: before the ack, always ---------------------------------------------
 
@@ -203,7 +238,7 @@ class SlackFrontDoor:
         """By Slack id, else by the e-mail Slack has for them; cached per process."""
         if user_id in self._people:
             return self._people[user_id]
-        person = self.services.directory.find(user_id)
+        person = self.services.directory.by_slack_id(user_id)
         if person is None and user_id in self._slack_ids.values():
             known = next(emp for emp, slack in self._slack_ids.items() if slack == user_id)
             person = self.services.directory.get(known)
@@ -213,9 +248,9 @@ class SlackFrontDoor:
                 user = info.get("user") or {}
                 self._locales[user_id] = _locale_of_slack(user.get("locale"))
                 email = (user.get("profile") or {}).get("email")
-                person = self.services.directory.find(email) if email else None
+                person = self.services.directory.by_email(email)
             except SlackApiError as exc:
-                log.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
+                log.warning("users.info for %r failed: %s", user_id[:24], exc.response.get("error"))
         if person is not None and not person.active:
             person = None
         if person is not None and person.slack_user_id != user_id and self._slack_ids.get(person.id) != user_id:
@@ -241,7 +276,7 @@ class SlackFrontDoor:
         """Who this is, from what the bot already knows (never a Slack call): for the 3 seconds of a trigger id."""
         if user_id in self._people:
             return self._people[user_id]
-        person = self.services.directory.find(user_id)
+        person = self.services.directory.by_slack_id(user_id)
         if person is None:
             known = next((emp for emp, slack in self._slack_ids.items() if slack == user_id), None)
             person = self.services.directory.get(known) if known else None
@@ -347,10 +382,9 @@ class SlackFrontDoor:
             self._keep("form", request, body, user_id, view=view, today=today.isoformat())
         ack()
 
-    @staticmethod
-    def _read_form(view: dict[str, Any], today: dt.date) -> tuple[Any, dict[str, str]]:
+    def _read_form(self, view: dict[str, Any], today: dt.date) -> tuple[Any, dict[str, str]]:
         if view.get("callback_id") == forms.EXPENSE_CALLBACK:
-            return forms.read_expense(view, today)
+            return forms.read_expense(view, today, self.services.rules.expenses.categories)
         return forms.read_leave(view)
 
     # -- policy questions --------------------------------------------------------------------
@@ -490,6 +524,18 @@ class SlackFrontDoor:
             for reply in result_reply(result, msg, self.services, command):
                 self._reply(self._answer_target(row), reply)
         self.refresh_cards(request_id)
+        target = self._dm_target(person)
+        for reply in self._dropped_notice(row, person, self.services.locale_of(person)):
+            if target:
+                self._reply(target, reply)
+
+    def _dropped_notice(self, row: Row, person: Employee, locale: str) -> list[Reply]:
+        """A form or a reason never goes through the router, which tells people of a My Number masked at intake:
+        told here instead (HR too), once, in the row's own transaction."""
+        kinds = row.payload.get(privacy.DROPPED_KEY)
+        if not kinds:
+            return []
+        return [privacy.tell(self.services, person, PLATFORM, kinds, locale)]
 
     def _file_form(self, row: Row, person: Employee, p: Prepared) -> None:
         details, errors = self._read_form(row.payload["view"], dt.date.fromisoformat(row.payload["today"]))
@@ -505,7 +551,7 @@ class SlackFrontDoor:
         target = self._dm_target(person)
         locale = p.locale
         refusals = [Reply(locale, t(locale=locale, **file)) for file in p.refused]
-        for reply in [*refusals, *replies]:
+        for reply in [*refusals, *replies, *self._dropped_notice(row, person, locale)]:
             if target:
                 self._reply(target, reply)
 

@@ -158,7 +158,9 @@ def _chunks(lines: list[str], limit: int) -> list[str]:
 
 # -- button values -----------------------------------------------------------------------------
 
-_VALUE = re.compile(r"([1-9][0-9]{0,17})(?::([0-9]{1,18}))?")
+# Always with the version the card was drawn at: a value without one (or anything else that does not parse
+# exactly) is refused, so a click can never skip the check that the request has not changed since.
+_VALUE = re.compile(r"([1-9][0-9]{0,17}):([0-9]{1,18})")
 
 
 def encode_value(request_id: int, version: int | None = None) -> str:
@@ -166,14 +168,14 @@ def encode_value(request_id: int, version: int | None = None) -> str:
     return f"{request_id}:{version}" if version is not None else str(request_id)
 
 
-def decode_value(value: object) -> tuple[int, int | None] | None:
-    """(request id, version or None) from a button value; None for anything else."""
+def decode_value(value: object) -> tuple[int, int] | None:
+    """(request id, version) from a button value; None for anything else."""
     if not isinstance(value, str):
         return None
     m = _VALUE.fullmatch(value)
     if m is None:
         return None
-    return int(m.group(1)), int(m.group(2)) if m.group(2) is not None else None
+    return int(m.group(1)), int(m.group(2))
 
 
 _QUESTION_VALUE = re.compile(r"Q([1-9][0-9]{0,17})")

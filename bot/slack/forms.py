@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,7 @@ from bot.understanding.amounts import parse_amount_text
 
 EXPENSE_CALLBACK = "form_expense"
 LEAVE_CALLBACK = "form_leave"
+PORTIONS = ("full", "am", "pm", "hours")
 
 
 def _tx(key: str, locale: str) -> str:
@@ -78,7 +80,7 @@ def expense_form(locale: str, categories: list[str], today: dt.date, channel: st
 
 def leave_form(locale: str, today: dt.date, channel: str | None = None) -> dict[str, Any]:
     types = _options([(lt, t(f"leave.{lt}", locale)) for lt in LEAVE_TYPES])
-    portions = _options([(p, t(f"portion.{p}", locale)) for p in ("full", "am", "pm", "hours")])
+    portions = _options([(p, t(f"portion.{p}", locale)) for p in PORTIONS])
     blocks_ = [
         _input("type", t("field.type", locale),
                {"type": "static_select", "action_id": "v", "options": types, "initial_option": types[0]}),
@@ -92,45 +94,73 @@ def leave_form(locale: str, today: dt.date, channel: str | None = None) -> dict[
     return _view(LEAVE_CALLBACK, _tx("title.leave", locale), locale, blocks_, channel)
 
 
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _values(view: dict[str, Any]) -> dict[str, Any]:
+    """The submitted state, whatever shape a (forged) submission gives it: never a KeyError or TypeError."""
+    return _dict(_dict(_dict(view).get("state")).get("values"))
+
+
 def _value(values: dict[str, Any], block_id: str) -> str | None:
-    element = (values.get(block_id) or {}).get("v") or {}
+    element = _dict(_dict(values.get(block_id)).get("v"))
     if element.get("type") == "static_select":
-        return (element.get("selected_option") or {}).get("value")
-    if element.get("type") == "datepicker":
-        return element.get("selected_date")
-    value = element.get("value")
+        value = _dict(element.get("selected_option")).get("value")
+    elif element.get("type") == "datepicker":
+        value = element.get("selected_date")
+    else:
+        value = element.get("value")
     return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _date(values: dict[str, Any], block_id: str) -> tuple[dt.date | None, bool]:
+    """(the date, whether a value was there): `2026-13-45` is there but no date."""
+    text = _value(values, block_id)
+    if text is None:
+        return None, False
+    try:
+        return dt.date.fromisoformat(text), True
+    except ValueError:
+        return None, True
 
 
 def files(view: dict[str, Any]) -> list[dict[str, Any]]:
     """Files uploaded in the form's file input (a receipt)."""
-    element = (((view.get("state") or {}).get("values") or {}).get("receipt") or {}).get("v") or {}
-    return [f for f in element.get("files") or [] if isinstance(f, dict)]
+    files = _dict(_dict(_values(view).get("receipt")).get("v")).get("files")
+    return [f for f in files if isinstance(f, dict)] if isinstance(files, list) else []
 
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
     try:
-        data = json.loads(view.get("private_metadata") or "{}")
-    except json.JSONDecodeError:
+        data = json.loads(_dict(view).get("private_metadata") or "{}")
+    except (TypeError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
-def read_expense(view: dict[str, Any], today: dt.date) -> tuple[ExpenseClaim | None, dict[str, str]]:
-    values = (view.get("state") or {}).get("values") or {}
-    locale = metadata(view).get("locale", "ja")
+def _locale(view: dict[str, Any]) -> str:
+    return "en" if metadata(view).get("locale") == "en" else "ja"
+
+
+def read_expense(
+    view: dict[str, Any], today: dt.date, categories: Collection[str] | None = None
+) -> tuple[ExpenseClaim | None, dict[str, str]]:
+    """The claim in a submitted expense form, or the errors to show beside its fields. A value the form could
+    not have offered (a category not in the rules, a date that is no date) is an error like any other."""
+    values = _values(view)
+    locale = _locale(view)
     errors: dict[str, str] = {}
     parsed = parse_amount_text(_value(values, "amount") or "")
     if parsed is None or parsed[0] <= 0:
         errors["amount"] = _tx("err.amount", locale)
-    date_text = _value(values, "date")
-    day = dt.date.fromisoformat(date_text) if date_text else None
+    day, given = _date(values, "date")
     if day is None:
-        errors["date"] = _tx("err.required", locale)
+        errors["date"] = _tx("err.date" if given else "err.required", locale)
     elif day > today:
         errors["date"] = _tx("err.future", locale)
     category = _value(values, "category")
-    if not category:
+    if not category or (categories is not None and category not in categories):
         errors["category"] = _tx("err.required", locale)
     attendees_text = _value(values, "attendees")
     attendees = None
@@ -153,17 +183,25 @@ def read_expense(view: dict[str, Any], today: dt.date) -> tuple[ExpenseClaim | N
 
 
 def read_leave(view: dict[str, Any]) -> tuple[LeaveRequest | None, dict[str, str]]:
-    values = (view.get("state") or {}).get("values") or {}
-    locale = metadata(view).get("locale", "ja")
+    values = _values(view)
+    locale = _locale(view)
     errors: dict[str, str] = {}
-    start_text, end_text = _value(values, "start"), _value(values, "end")
-    start = dt.date.fromisoformat(start_text) if start_text else None
-    end = dt.date.fromisoformat(end_text) if end_text else start
+    start, start_given = _date(values, "start")
+    end, end_given = _date(values, "end")
+    if not end_given:
+        end = start
     if start is None:
-        errors["start"] = _tx("err.required", locale)
-    elif end is not None and end < start:
+        errors["start"] = _tx("err.date" if start_given else "err.required", locale)
+    elif end is None:
+        errors["end"] = _tx("err.date", locale)
+    elif end < start:
         errors["end"] = _tx("err.end", locale)
+    leave_type = _value(values, "type") or "annual"
+    if leave_type not in LEAVE_TYPES:
+        errors["type"] = _tx("err.required", locale)
     portion = _value(values, "portion") or "full"
+    if portion not in PORTIONS:
+        errors["portion"] = _tx("err.required", locale)
     hours = None
     if portion == "hours":
         raw = _value(values, "hours") or ""
@@ -175,7 +213,7 @@ def read_leave(view: dict[str, Any]) -> tuple[LeaveRequest | None, dict[str, str
         return None, errors
     return (
         LeaveRequest(
-            leave_type=_value(values, "type") or "annual", start=start, end=end if portion == "full" else start,
+            leave_type=leave_type, start=start, end=end if portion == "full" else start,
             portion=portion, hours=hours, note=_value(values, "note") or "",
         ),
         {},
