@@ -15,7 +15,7 @@ from bot.knowledge.service import KnowledgeService
 from bot.router import Router
 from bot.rules.loader import RuleSet, load_rules
 from bot.services import Services
-from bot.store import records
+from bot.store import audit_keys, records
 from bot.store.db import Store
 from bot.understanding.factory import PROMPTS_DIR, make_engine, model_of
 from bot.workflow import Workflow
@@ -65,8 +65,15 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
     A new database is seeded with the directory shipped in the knowledge folder."""
     settings = settings or Settings()
     rules = load_rules(settings.knowledge_dir)
-    store = Store(settings.db)
     clock = clock or make_clock(settings, rules)
+    # The audit key and the anchor live outside the database (beside it unless set): see bot/store/audit_keys.py.
+    audit_files = audit_keys.locate(settings)
+    store = Store(
+        settings.db,
+        audit_keys=lambda: audit_keys.load_keys(audit_files.secret, audit_files.key_file),
+        anchor_file=audit_files.anchor_file,
+        now=lambda: clock.now().isoformat(timespec="seconds"),
+    )
     if not records.load_employees(store):
         seed = settings.knowledge_dir / DEMO_DIRECTORY
         if seed.exists():

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -212,20 +213,100 @@ def cmd_rules_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """The chain with the key, the anchors (the anchor file's and any `--anchor` line kept elsewhere), and
+    every request in the tables against the state the log records for it. Exit 1 on any problem."""
     app = _app(args)
     try:
-        result = app.store.verify_audit()
+        result = app.store.verify_audit(args.anchor)
+        key = app.store.audit_key_id
     finally:
         app.close()
-    if result.ok:
-        print(f"Audit log intact: {result.entries} entries, every link verified.")
-        print(f"Head: entry {result.entries}, hash {result.head}")
-        return 0
-    print(
-        f"Audit log BROKEN at entry {result.broken_at}: {result.problem} ({result.entries} entries before it verify).",
-        file=sys.stderr,
-    )
-    return 1
+    for note in result.notes:
+        print(f"Note: {note}")
+    if not result.ok:
+        if result.broken_at is not None:
+            print(f"Audit log BROKEN at entry {result.broken_at}: {result.problem} "
+                  f"({result.entries} entries before it verify).", file=sys.stderr)  # fmt: skip
+        print(f"Audit log NOT intact: {len(result.problems)} problem(s):", file=sys.stderr)
+        for problem in result.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    print(f"Audit log intact: {result.entries} entries, every link verified (HMAC-SHA256, key {key}).")
+    print(f"Head: entry {result.entries}, hash {result.head}")
+    if result.anchored:
+        print(f"Anchors: the log still holds every anchored head (the furthest, entry {result.anchored}).")
+    else:
+        print("Anchors: none yet. Run `backoffice audit anchor` and keep its line somewhere else.")
+    print(f"Tables: {result.requests} request(s) rebuilt from the log match the requests and approval steps.")
+    return 0
+
+
+def cmd_audit_anchor(args: argparse.Namespace) -> int:
+    """Verify, then print the head as one line to keep outside this machine (and append it to the anchor file);
+    `audit verify --anchor LINE` later proves the log still reaches it unchanged."""
+    from bot.store.db import AuditError
+
+    app = _app(args)
+    try:
+        line = app.store.anchor(app.services.now_iso())
+    except AuditError as err:
+        print(f"Not anchored: the audit log does not verify: {err}", file=sys.stderr)
+        return 1
+    finally:
+        app.close()
+    print(line)
+    return 0
+
+
+def cmd_audit_rekey(args: argparse.Namespace) -> int:
+    """Rotate the audit key: verify with the key in use, re-chain with a new one, record it and anchor it.
+    Key file: a new random key replaces the old in the file (both are in it while the log changes over, so
+    a process reading it at any moment finds the key the log has). BACKOFFICE_AUDIT_KEY: the new secret is
+    read from the variable named by --new-key-env (never from the command line, which others can see)."""
+    from bot.store import audit_keys
+    from bot.store.db import AuditError
+
+    where = audit_keys.locate(_settings(args))
+    new_secret = os.environ.get(args.new_key_env, "") if args.new_key_env else None
+    if args.new_key_env and not new_secret:
+        print(f"{args.new_key_env} is not set or empty: put the new key there.", file=sys.stderr)
+        return EXIT_ERROR
+    if where.secret and new_secret is None:
+        print("The audit key comes from BACKOFFICE_AUDIT_KEY: put the new key in another variable and pass "
+              "--new-key-env NAME.", file=sys.stderr)  # fmt: skip
+        return EXIT_ERROR
+    app = _app(args)
+    try:
+        at = app.services.now_iso()
+        old_id = app.store.audit_key_id
+        if new_secret is not None:
+            head = app.store.rekey(new_secret.encode("utf-8"), at, "cli")
+        else:
+            old = audit_keys.read_key_file(where.key_file)
+            new = audit_keys.new_key()
+            audit_keys.write_key_file(where.key_file, [new, *old])
+            try:
+                head = app.store.rekey(new, at, "cli")
+            except BaseException:
+                audit_keys.write_key_file(where.key_file, old)
+                raise
+            audit_keys.write_key_file(where.key_file, [new])
+        new_id = app.store.audit_key_id
+    except (AuditError, audit_keys.AuditKeyError) as err:
+        print(f"Not re-keyed: {err}", file=sys.stderr)
+        return 1
+    finally:
+        app.close()
+    print(f"Re-keyed the audit log: {head.count} entries now chained with key {new_id} (was {old_id}); "
+          f"entry {head.count} records it and the anchor file has the new head.")  # fmt: skip
+    if new_secret is not None:
+        print(f"Now set BACKOFFICE_AUDIT_KEY to the value of {args.new_key_env} and restart the bot: until then a "
+              "running bot refuses audit writes rather than chain with the old key.")  # fmt: skip
+    else:
+        print(f"The new key is in {where.key_file}; the old one is gone. Back the new one up where the database's "
+              "backups are not.")  # fmt: skip
+    print("Take a new anchor line for safe keeping: `backoffice audit anchor`.")
+    return 0
 
 
 def cmd_inbox_list(args: argparse.Namespace) -> int:
@@ -531,7 +612,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_rules_explain)
 
     audit = sub.add_parser("audit", help="the audit log").add_subparsers(dest="audit_command", required=True)
-    audit.add_parser("verify", help="check every link of the hash chain").set_defaults(func=cmd_audit_verify)
+    p = audit.add_parser("verify", help="check the keyed chain, the anchors, and the tables against the log")
+    p.add_argument("--anchor", action="append", default=[], metavar="LINE",
+                   help="an anchor line kept elsewhere (printed by `audit anchor`); may be repeated")  # fmt: skip
+    p.set_defaults(func=cmd_audit_verify)
+    audit.add_parser(
+        "anchor", help="verify, then print the entry count and head hash as a line to keep elsewhere"
+    ).set_defaults(func=cmd_audit_anchor)
+    p = audit.add_parser("rekey", help="rotate the audit key: verify, then re-chain the log with a new key")
+    p.add_argument("--new-key-env", metavar="NAME",
+                   help="the new key is in this environment variable (BACKOFFICE_AUDIT_KEY users)")  # fmt: skip
+    p.set_defaults(func=cmd_audit_rekey)
 
     inbox = sub.add_parser("inbox", help="messages kept for working off: parked ones, retry, drop").add_subparsers(
         dest="inbox_command", required=True

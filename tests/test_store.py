@@ -288,11 +288,12 @@ def test_a_deleted_middle_entry_is_named(store: Store, rules: RuleSet) -> None:
     assert "missing" in result.problem
 
 
-def test_a_rehashed_edit_breaks_the_link_to_the_next_entry(store: Store, rules: RuleSet) -> None:
+def test_an_edit_rehashed_without_the_key_is_named(store: Store, rules: RuleSet) -> None:
+    # The forger recomputes the entry's hash as the chain did before the key (plain SHA-256): it no longer fits.
     busy_day(store, rules)
     target = middle_entry(store)
     forged_data = '{"reason":"approved by the CEO"}'
-    forged_hash = audit.entry_hash(
+    forged_hash = audit.plain_hash(
         target["prev_hash"],
         target["id"],
         target["at"],
@@ -306,9 +307,9 @@ def test_a_rehashed_edit_breaks_the_link_to_the_next_entry(store: Store, rules: 
     result = store.verify_audit()
 
     assert not result.ok
-    assert result.broken_at == target["id"] + 1
-    assert result.entries == target["id"]
-    assert "does not link" in result.problem
+    assert result.broken_at == target["id"]
+    assert result.entries == target["id"] - 1
+    assert "re-hashed without the key" in result.problem
 
 
 def test_swapped_entries_are_detected(store: Store, rules: RuleSet) -> None:
@@ -321,5 +322,3 @@ def test_swapped_entries_are_detected(store: Store, rules: RuleSet) -> None:
     store.execute("UPDATE audit_log SET id = ? WHERE id = -1", (b,))
 
     assert store.verify_audit().broken_at == a
-
-

@@ -2,22 +2,31 @@
 
 Every state change runs inside `Store.tx()` (BEGIN IMMEDIATE … COMMIT) together with its
 audit entry, so a crash can never leave a decision without its record or the reverse.
+
+The database, its -wal and -shm, and the folder made for it are private to their owner (0600 / 0700)
+whatever the umask. The audit log is chained with a key kept outside the database, and each commit that
+wrote audit entries appends the new head to an anchor file outside it too (bot.store.audit*).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
+import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from bot.store import audit
-from bot.store.audit import Verification
+from bot.store import audit, audit_anchor, audit_replay, files
+from bot.store import audit_keys as audit_keys_module
+from bot.store.audit import Head, Verification
+
+log = logging.getLogger(__name__)
 
 Migration = Callable[[sqlite_utils.Database], None]
 
@@ -326,24 +335,76 @@ def _v8(db: sqlite_utils.Database) -> None:
     db.table("chatwork_outbox").drop()
 
 
+def _v9(db: sqlite_utils.Database) -> None:
+    # The audit chain's algorithm and the id of its key. A log from before the key is marked so the store
+    # re-keys it (after checking it) once it has the key; a new log is keyed from its first entry.
+    db.execute("CREATE TABLE audit_state (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    if db.execute("SELECT 1 FROM audit_log LIMIT 1").fetchone():
+        db.execute("INSERT INTO audit_state VALUES (?, ?)", (audit.STATE_CHAIN, audit.LEGACY_ALGORITHM))
+
+
 # Append only: a released migration is never edited, a new one is added after it.
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
+
+KeySource = Sequence[bytes] | Callable[[], Sequence[bytes]]
+
+
+class AuditError(Exception):
+    """The audit log cannot be written or vouched for as things stand (wrong key, a broken chain)."""
 
 
 class Store:
-    def __init__(self, path: str | Path) -> None:
+    """The database. `audit_keys` are the HMAC keys of the audit chain, the one in use first (or a function
+    returning them, called again when another process has rotated the key); by default the key file
+    `audit.key` beside the database, made at first start. `anchor_file` receives a "count head" line after
+    every commit that wrote audit entries (default `audit.anchor` beside the database). `now` dates the entry
+    that records the re-keying of a log from before the key (default: that log's last entry's time)."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        audit_keys: KeySource | None = None,
+        anchor_file: str | Path | None = None,
+        now: Callable[[], str] | None = None,
+    ) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        memory = self.path == ":memory:"
+        if not memory:
+            # Made 0600 before SQLite opens it: SQLite gives the -wal and -shm the database file's mode.
+            files.private_dir(Path(self.path).parent)
+            files.private_file(Path(self.path))
         conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
         self.db = sqlite_utils.Database(conn)
         # One connection shared by threads; the lock keeps their transactions from interleaving.
         self._lock = threading.RLock()
-        if self.path != ":memory:":
+        if not memory:
             self.db.enable_wal()
+            self._tighten_sidecars()
         self.db.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses no committed txn
         self.db.execute("PRAGMA foreign_keys=ON")
         self.migrate()
+        folder = Path(self.path).parent
+        if audit_keys is None and memory:
+            audit_keys = [secrets.token_bytes(audit_keys_module.KEY_BYTES)]  # dies with the process, as the data
+        elif audit_keys is None:
+            key_file = folder / audit_keys_module.KEY_FILE_NAME
+            audit_keys = lambda: audit_keys_module.load_keys(None, key_file)  # noqa: E731
+        self._key_source = audit_keys if callable(audit_keys) else _fixed(list(audit_keys))
+        if anchor_file is None and not memory:
+            anchor_file = folder / audit_keys_module.ANCHOR_FILE_NAME
+        self.anchor_file = Path(anchor_file) if anchor_file is not None else None
+        self._now = now
+        self._unanchored: tuple[Head, str] | None = None  # the head this transaction wrote, anchored at commit
+        keys = list(self._key_source())
+        if not keys:
+            raise audit_keys_module.AuditKeyError("no audit key")
+        self._key = keys[0]
+        self._open_chain(keys)
+
+    def _tighten_sidecars(self) -> None:
+        # Files from before this version (or made by another program) may be 0644: take that back.
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            files.tighten(Path(self.path + suffix))
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -378,10 +439,16 @@ class Store:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.db
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                self._unanchored = None
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
+            written, self._unanchored = self._unanchored, None
+        # After the lock: other threads commit meanwhile; lines may land out of order, each stands alone.
+        if written is not None:
+            self._anchor_line(*written)
 
     def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Cursor:
         with self._lock:
@@ -391,15 +458,190 @@ class Store:
         with self._lock:
             return list(self.db.query(sql, params))
 
+    # -- the audit log -----------------------------------------------------------------------
+
     def audit(self, at: str, actor: str | None, action: str, request_id: int | None, data: dict[str, Any]) -> int:
-        """Append to the hash chain; must run inside `tx()` with the change it records."""
+        """Append to the keyed chain; must run inside `tx()` with the change it records. An entry about a
+        request also records that request's state as the tables now hold it, which `verify_audit` compares
+        with the tables later (bot.store.audit_replay)."""
         if not self.db.conn.in_transaction:
             raise RuntimeError("audit entries are written inside the transaction of their change")
-        return audit.append(self.db, at, actor, action, request_id, data)
+        self._check_key()
+        if request_id is not None and "after" not in data:
+            state = audit_replay.snapshot(self.db, request_id)
+            if state is not None:
+                data = {**data, "after": state}
+        written = audit.append(self.db, self._key, at, actor, action, request_id, data)
+        self._unanchored = (written, audit.key_id(self._key))
+        return written.count
 
-    def verify_audit(self) -> Verification:
+    @property
+    def audit_key_id(self) -> str:
+        return audit.key_id(self._key)
+
+    def verify_audit(self, anchors: Sequence[str] = ()) -> Verification:
+        """Check the chain with the key, the anchors (the anchor file's and those given, e.g. a line kept
+        elsewhere) and the tables against the log. Everything is read in one snapshot of the database."""
+        found, problems = audit_anchor.read_anchor_file(self.anchor_file)  # before the snapshot: see below
+        for number, line in enumerate(anchors, start=1):
+            try:
+                found.append(audit_anchor.parse_anchor(line, f"the anchor given ({number})"))
+            except ValueError as exc:
+                problems.append(str(exc))
+        # The anchor file was read first: every line in it was written after its commit, so the snapshot
+        # taken now contains every entry a line names, and a busy bot causes no false "tail removed".
         with self._lock:
-            return audit.verify(self.db)
+            conn = self.db.conn
+            own = not conn.in_transaction
+            if own:
+                conn.execute("BEGIN")
+            try:
+                key_problem = self._match_key()
+                chain = audit.verify_chain(self.db, self._key, keep={a.count for a in found})
+                rekeys = [r[0] for r in self.db.execute("SELECT id FROM audit_log WHERE action = 'audit.rekeyed'")]
+                problems = [*audit.rekey_problems(self.db), *problems]
+                replay = audit_replay.compare(self.db)
+            finally:
+                if own:
+                    conn.execute("COMMIT")
+        anchored = audit_anchor.check(found, chain, self.audit_key_id, rekeys)
+        return audit.summarise(
+            chain,
+            [*problems, *anchored.problems, *replay.problems],
+            [*anchored.notes, *replay.notes],
+            anchored.anchored,
+            replay.requests,
+            first=[key_problem] if key_problem else [],
+        )
+
+    def anchor(self, at: str) -> str:
+        """Verify, then append the head to the anchor file and return its line, to be kept elsewhere too.
+        A log that does not verify is not anchored: that would vouch for what was tampered with."""
+        result = self.verify_audit()
+        if not result.ok:
+            raise AuditError("; ".join(result.problems))
+        # The head verify read in its snapshot: an entry committed since is anchored by its own commit.
+        line = audit_anchor.format_anchor(Head(result.entries, result.head, at), self.audit_key_id, at)
+        if self.anchor_file is not None:
+            audit_anchor.append_line(self.anchor_file, line)
+        return line
+
+    def rekey(self, new_key: bytes, at: str, actor: str | None, reason: str = "rotation") -> Head:
+        """Chain the whole log with `new_key`: verify it with the key in use (chain, anchors, tables), then
+        recompute every link, record the change as an entry and anchor the new head, in one transaction.
+        Anchors made before stay checkable by their counts only."""
+        with self.tx():
+            result = self.verify_audit()
+            if not result.ok:
+                raise AuditError("the log does not verify, so it is not re-keyed: " + "; ".join(result.problems))
+            old_key, before = self._key, audit.head(self.db)
+            try:
+                audit.rechain(self.db, new_key)
+                self._key = new_key
+                self._set_state(audit.ALGORITHM, audit.key_id(new_key))
+                self.audit(
+                    at,
+                    actor,
+                    "audit.rekeyed",
+                    None,
+                    {
+                        "reason": reason,
+                        "from": audit.ALGORITHM,
+                        "from_key": audit.key_id(old_key),
+                        "to_key": audit.key_id(new_key),
+                        "entries": before.count,
+                        "previous_head": before.hash,
+                        "previous_ok": True,
+                    },
+                )
+            except BaseException:
+                self._key = old_key
+                raise
+            return audit.head(self.db)
+
+    def _state(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT name, value FROM audit_state")}
+
+    def _set_state(self, chain: str, key: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO audit_state (name, value) VALUES (?, ?), (?, ?)",
+            (audit.STATE_CHAIN, chain, audit.STATE_KEY_ID, key),
+        )
+
+    def _match_key(self) -> str:
+        """Use the key the log is chained with, if this process has it; else say which key is missing."""
+        wanted = self._state().get(audit.STATE_KEY_ID)
+        if wanted is None or wanted == self.audit_key_id:
+            return ""
+        for key in self._key_source():  # read again: another process may have rotated the key file
+            if audit.key_id(key) == wanted:
+                self._key = key
+                return ""
+        return (
+            f"the log is chained with audit key {wanted}, but the key given (BACKOFFICE_AUDIT_KEY or the key "
+            f"file) is {self.audit_key_id}: wrong or lost key, or the key was rotated elsewhere"
+        )
+
+    def _check_key(self) -> None:
+        problem = self._match_key()
+        if problem:
+            # Chaining with another key would break the log for good: refuse the write instead.
+            raise AuditError(problem)
+        if self._state().get(audit.STATE_KEY_ID) is None:
+            self._set_state(audit.ALGORITHM, self.audit_key_id)
+
+    def _open_chain(self, keys: Sequence[bytes]) -> None:
+        """Pick the key the log is chained with; key a new log; re-key a log from before the key."""
+        with self._lock:
+            state = self._state()
+            wanted = state.get(audit.STATE_KEY_ID)
+            self._key = next((k for k in keys if audit.key_id(k) == wanted), keys[0])
+            if wanted is not None and wanted != self.audit_key_id:
+                log.error("%s: the audit log is chained with key %s, which this process does not have; audit "
+                          "entries (and so state changes) are refused until it does", self.path, wanted)  # fmt: skip
+            if state.get(audit.STATE_CHAIN) == audit.LEGACY_ALGORITHM:
+                self._upgrade_legacy()
+
+    def _upgrade_legacy(self) -> None:
+        with self.tx():
+            if self._state().get(audit.STATE_CHAIN) != audit.LEGACY_ALGORITHM:
+                return  # another process did it while this one waited for the lock
+            if audit.verify_chain(self.db, self._key).ok:
+                self._set_state(audit.ALGORITHM, self.audit_key_id)  # keyed already: only the mark was stale
+                return
+            old = audit.verify_chain(self.db, None)
+            before = audit.head(self.db)
+            audit.rechain(self.db, self._key)
+            self._set_state(audit.ALGORITHM, self.audit_key_id)
+            if not old.ok:
+                log.error("%s: the audit log from before the key was already broken at entry %s (%s); it is "
+                          "re-keyed, and `backoffice audit verify` keeps reporting it", self.path, old.broken_at,
+                          old.problem)  # fmt: skip
+            self.audit(
+                self._now() if self._now else before.at,
+                "system",
+                "audit.rekeyed",
+                None,
+                {
+                    "reason": "upgrade",
+                    "from": audit.LEGACY_ALGORITHM,
+                    "to_key": self.audit_key_id,
+                    "entries": before.count,
+                    "previous_head": before.hash,
+                    "previous_ok": old.ok,
+                    "previous_broken_at": old.broken_at,
+                    "previous_problem": old.problem or None,
+                },
+            )
+
+    def _anchor_line(self, written: Head, key: str) -> None:
+        if self.anchor_file is None:
+            return
+        try:
+            audit_anchor.append_line(self.anchor_file, audit_anchor.format_anchor(written, key, written.at))
+        except OSError as exc:
+            # The commit stands; the anchor only lags (verify then vouches for less). Say so loudly.
+            log.error("audit anchor %s could not be written: %s", self.anchor_file, exc.strerror)
 
     # -- things done once --------------------------------------------------------------------
 
@@ -412,6 +654,10 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self.db.close()
+
+
+def _fixed(keys: list[bytes]) -> Callable[[], Sequence[bytes]]:
+    return lambda: keys
 
 
 def dumps(value: Any) -> str:
