@@ -28,6 +28,7 @@ from bot.directory import DirectoryError
 from bot.i18n import days, t
 from bot.leave_admin import set_balance
 from bot.leave_ledger import compute_balance, five_day_duty, needs_reminder
+from bot.privacy import configure_logging
 from bot.rules.loader import RuleError, load_rules
 from bot.store import records
 
@@ -674,7 +675,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=Settings().log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(Settings().log_level)
     try:
         return int(args.func(args))
     except RuleError as err:

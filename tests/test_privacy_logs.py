@@ -113,7 +113,6 @@ def test_a_traceback_quoting_a_message_is_redacted(caplog: pytest.LogCaptureFixt
     assert "6214" not in caplog.text and "090-1234-5678" not in caplog.text
 
 
-@pytest.mark.xfail(strict=True, reason="bot/cli.py main() must call bot.privacy.configure_logging")
 def test_the_command_line_sets_logging_up_this_way(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, restore_logging: None
 ) -> None:

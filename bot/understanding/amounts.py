@@ -15,9 +15,11 @@ from decimal import Decimal, InvalidOperation
 from kanjize import kanji2number
 
 _KANJI_DIGITS = "〇一二三四五六七八九十百千万億壱弐参"
-_INT = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
-_NUM = rf"{_INT}(?:\.\d+)?(?:[万千億](?:{_INT}|[{_KANJI_DIGITS}])*[千百]?)?"
-_KANJI_NUM = rf"[{_KANJI_DIGITS}]+"
+# Bounded repeats (no amount has more than 15 digits): unbounded ones made a 5,000-digit message take
+# seconds to read, per pass, holding its sender's queue (#13). A longer digit run is not an amount at all.
+_INT = r"(?:\d{1,3}(?:,\d{3}){1,5}|\d{1,15})(?!,?\d)"
+_NUM = rf"{_INT}(?:\.\d{{1,6}})?(?:[万千億](?:{_INT}|[{_KANJI_DIGITS}]){{0,8}}[千百]?)?"
+_KANJI_NUM = rf"[{_KANJI_DIGITS}]{{1,20}}"
 
 _PREFIX = {
     "¥": "JPY", "$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "C$": "CAD", "A$": "AUD", "HK$": "HKD",
@@ -34,7 +36,7 @@ _SUFFIX_RE = "|".join(sorted((re.escape(s) for s in _SUFFIX), key=len, reverse=T
 
 _MARKED = re.compile(
     rf"(?<![A-Za-z])(?P<pre>{_PREFIX_RE})\s?(?P<num1>{_NUM})(?P<pre_unit>円)?"
-    rf"|(?P<num2>{_NUM}|{_KANJI_NUM})\s?(?P<suf>{_SUFFIX_RE})(?![a-z])",
+    rf"|(?<![\d,.])(?P<num2>{_NUM}|{_KANJI_NUM})\s?(?P<suf>{_SUFFIX_RE})(?![a-z])",
     re.IGNORECASE,
 )
 # "1日3,000円×2日分", "¥1,500 x 3": a unit price times a count.

@@ -179,7 +179,7 @@ _PM_OFF = re.compile(
 )
 _FULL = _words("full day", "終日", "全日", "丸一日")
 _HOURS = re.compile(
-    r"(?P<n>\d+|[一二三四五六七八九])\s*時間(?!目)|(?P<en>\d+|one|two|three|four|five|six|seven)\s*(?:hours?|hrs?)\b",
+    r"(?P<n>(?<!\d)\d{1,4}|[一二三四五六七八九])\s*時間(?!目)|(?P<en>(?<!\d)\d{1,4}|one|two|three|four|five|six|seven)\s*(?:hours?|hrs?)\b",
     re.IGNORECASE,
 )
 _HOURLY = _words("時間休", "時間単位", "早退", "遅刻", "遅れて", "中抜け", "hours early", "hours late", "leave early",
@@ -189,30 +189,32 @@ _INVOICE = re.compile(r"(?<![A-Za-z])T[\s-]?(?:\d[\s-]?){13}(?!\d)")
 
 # Attendee counts: "先方3名・当方2名", "(6名)", "5 of us", "2 people from Contoso, me and my manager".
 _PEOPLE_JA = re.compile(
-    r"(?P<who>先方|当方|弊社|お客様|客先|社外|社内|こちら|こちら側|私たち|我々|参加)?\s*(?P<n>\d+)\s*(?:名|人)(?!分)"
+    r"(?P<who>先方|当方|弊社|お客様|客先|社外|社内|こちら|こちら側|私たち|我々|参加)?\s*(?P<n>(?<!\d)\d{1,4})\s*(?:名|人)(?!分)"
 )
 _OUR_SIDE_JA = ("当方", "弊社", "社内", "こちら", "こちら側", "私たち", "我々")
 _ME_AND_JA = re.compile(r"私と\w{1,6}|\w{1,6}と私")
-_PEOPLE_EN = re.compile(r"(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:of us|people|persons|"
+_PEOPLE_EN = re.compile(r"(?P<n>(?<!\d)\d{1,4}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:of us|people|persons|"
                         r"attendees|participants|guests|pax)\b", re.IGNORECASE)  # fmt: skip
 _ME_AND = re.compile(r"\bme and (?:my|our|a|the) \w+|\b(?:my|our) \w+ and me\b", re.IGNORECASE)
 _JUST_ME = re.compile(r"\b(?:and|plus|with) me\b|\bme,", re.IGNORECASE)
 
 # Vendors: "ヨドバシカメラで", "（とらや）", "at Gonpachi", "from Starbucks", "on Amazon", "Figma subscription".
-_NAME = r"[A-Za-z0-9\u30A0-\u30FF\u4E00-\u9FFF\u3005ー・.&'’\-]+(?:\s[A-Z][A-Za-z0-9.&'\-]+)*"
-_VENDOR_JA = re.compile(rf"(?P<v>{_NAME}?[\u30A0-\u30FF\u4E00-\u9FFFA-Za-z.]+)\s?(?:で|にて)(?:の)?(?=[^。]{{0,40}}"
+# Every repeat is bounded (a name is at most 30 characters, a few words): unbounded nested repeats made a
+# message of 5,000 letters take minutes to read, holding its sender's queue (#13).
+_NAME = r"[A-Za-z0-9\u30A0-\u30FF\u4E00-\u9FFF\u3005ー・.&'’\-]{1,30}(?:\s[A-Z][A-Za-z0-9.&'\-]{1,30}){0,4}"
+_VENDOR_JA = re.compile(rf"(?P<v>{_NAME}?[\u30A0-\u30FF\u4E00-\u9FFFA-Za-z.]{{1,30}})\s?(?:で|にて)(?:の)?(?=[^。]{{0,40}}"
                         r"(?:購入|買|払|支払|注文|送|発送|利用|精算|受け))")  # fmt: skip
 _VENDOR_PAREN = re.compile(r"[（(](?P<v>[^()（）\d]{1,30})[）)]")
-_VENDOR_START = re.compile(r"^(?P<v>[A-Z][a-z]+[A-Za-z]*)\s(?:to|from|ride|order)\b")
+_VENDOR_START = re.compile(r"^(?P<v>[A-Z][a-z]{1,30}[A-Za-z]{0,30})\s(?:to|from|ride|order)\b")
 # The shop is where you were ("at"), before where things came from or went through.
-_VENDOR_AT = re.compile(r"\bat\s+(?P<v>[A-Z][\w'&.-]*(?:\s[A-Z][\w'&.-]*)*)")
-_VENDOR_EN = re.compile(r"\b(?:from|on|via|through|with)\s+(?P<v>[A-Z][\w'&.-]*(?:\s[A-Z][\w'&.-]*)*)")
+_VENDOR_AT = re.compile(r"\bat\s+(?P<v>[A-Z][\w'&.-]{0,30}(?:\s[A-Z][\w'&.-]{0,30}){0,4})")
+_VENDOR_EN = re.compile(r"\b(?:from|on|via|through|with)\s+(?P<v>[A-Z][\w'&.-]{0,30}(?:\s[A-Z][\w'&.-]{0,30}){0,4})")
 _VENDOR_SHOP_JA = re.compile(
     r"(?:お店|店名|店舗|会場|店)(?:は|が)?\s*(?:[「『](?P<q>[^」』]{1,30})[」』]|[:：]\s*(?P<line>[^\n、。]{1,30}))"
 )
 # "Figma subscription", "GitHub Team bill", "Slack の Pro plan", "Zoom Pro renewal", "Uber 代", "GCPの請求"
 _VENDOR_BEFORE = re.compile(
-    r"(?P<v>[A-Z][A-Za-z0-9.&-]+(?:\s[A-Z][A-Za-z0-9.&-]+)?)\s?(?:の\s?)?(?:[A-Z][A-Za-z0-9-]*\s)?"
+    r"(?P<v>[A-Z][A-Za-z0-9.&-]{1,30}(?:\s[A-Z][A-Za-z0-9.&-]{1,30})?)\s?(?:の\s?)?(?:[A-Z][A-Za-z0-9-]{0,30}\s)?"
     r"(?:(?i:subscription|license|licence|bill|invoice|plan|renewal)\b|代|の.{0,6}?(?:請求|利用料|月額|年額|ライセンス|サブスク))"
 )
 _NOT_VENDOR = _words(
@@ -224,7 +226,7 @@ _NOT_VENDOR = _words(
 # How it was paid is not who was paid ("個人カードで払った").
 _PAYMENT_MEANS = _words("カード", "現金", "PayPay", "card", "cash", "credit", "立替", "振込", "振り込み")
 _DATE_PREFIX = re.compile(
-    r"^(?:昨日|今日|本日|先日|一昨日|おととい|先週|今週|先月|今月|明日|[月火水木金土日]曜日?|\d+/\d+|\d+月\d+日)[にの]?"
+    r"^(?:昨日|今日|本日|先日|一昨日|おととい|先週|今週|先月|今月|明日|[月火水木金土日]曜日?|\d{1,4}/\d{1,2}|\d{1,2}月\d{1,2}日)[にの]?"
 )
 
 # Counterparties: 株式会社ミライテック, 東和ビルディング株式会社, Hooli Japan合同会社, Acme Inc., with Initech.
@@ -500,7 +502,7 @@ def _attendees(text: str) -> int | None:
     count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
     if "of us" in en.group(0).lower():
         return count  # "5 of us" already counts the sender
-    us = re.search(r"\b(\d+|two|three|four|five|six) of us\b", text, re.IGNORECASE)
+    us = re.search(r"\b(\d{1,4}|two|three|four|five|six) of us\b", text, re.IGNORECASE)
     if us:  # "4 people from Northwind … plus 2 of us"
         raw_us = us.group(1).lower()
         return count + (int(raw_us) if raw_us.isdigit() else NUMBER_WORDS[raw_us])
