@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TypedDict
 
 from bot.contracts.documents import detect_kind
+from bot.store.files import DIR_MODE, private_dir
 
 # What a receipt may be (a photo from a phone is often HEIC) and what a contract may be. A file of any other
 # kind is refused politely at the door rather than kept and stumbled over later.
@@ -73,9 +74,10 @@ def kind_of(data: bytes) -> str:
 
 
 def make_private_dir(folder: Path) -> None:
-    """Create the folder (and missing parents of ours) 0700 whatever the umask; tighten one that exists."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(folder, 0o700)
+    """Create the folder (and missing parents) 0700 whatever the umask, as the store does for the database;
+    unlike the database's folder, an attachment folder is ours alone, so one that exists is tightened too."""
+    private_dir(folder)
+    os.chmod(folder, DIR_MODE)
 
 
 def keep(data: bytes, name: object, folder: Path, kinds: frozenset[str] = ACCEPTED_KINDS) -> Kept:
