@@ -40,6 +40,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_decide.py
 	$(BIN)/python bench/bench_roundtrip.py
 	$(BIN)/python bench/bench_understand.py
+	$(BIN)/python bench/bench_blind.py
 	$(BIN)/python bench/bench_inbox.py
 	$(BIN)/python bench/bench_slack_ack.py
 	$(BIN)/python bench/bench_chatwork_webhook.py

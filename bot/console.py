@@ -173,7 +173,7 @@ class ConsoleChat:
             if line is None:
                 break
             text = line.strip()
-            if not text or text.startswith("#"):
+            if not text or text == "#" or text.startswith("# "):  # a comment; 「#6 の支払先は…」 is a message
                 continue
             command = text.split(maxsplit=1)
             if command[0] in ("/quit", "/exit", "/終了"):

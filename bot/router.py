@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 
 from bot import privacy
@@ -15,6 +16,22 @@ from handlers.base import locale_for, normalize
 from handlers.intake import IntakeHandler
 
 log = logging.getLogger(__name__)
+
+# Withdrawing one's own request in words: a cancel verb and a request number (#20, 20番), not asked as a question.
+_CANCEL_WORDS = re.compile(
+    r"取り?消し?(?:ます|たい|て|で|を)|取消|キャンセル|取り下げ|取下げ|\b(?:cancel|withdraw)\b", re.IGNORECASE
+)
+_REQUEST_NO = re.compile(r"(?<![\w#])#\s?(\d{1,9})(?!\d)|(?<!\d)(\d{1,9})\s?番")
+_ASKED = re.compile(r"[?？]|ますか|ですか|でしょうか|できる\b|\b(?:how|can i|could i)\b", re.IGNORECASE)
+
+
+def typed_cancel(text: str) -> str | None:
+    """The request number a typed withdrawal names (「やっぱり取り消します #20」 → "20"), or None. 「#20 はキャンセル
+    できますか?」 asks, and is left to the understanding engine."""
+    if not _CANCEL_WORDS.search(text) or _ASKED.search(text):
+        return None
+    numbers = {m.group(1) or m.group(2) for m in _REQUEST_NO.finditer(text)}
+    return numbers.pop() if len(numbers) == 1 else None
 
 
 class Router:
@@ -63,6 +80,9 @@ class Router:
             # 「承認 #12」 typed as a reply (Chatwork has no buttons) is the same as /approve 12.
             name, _, args = decision[1:].partition(" ")
             command = self.commands[name]
+        elif cancel := typed_cancel(text):
+            # 「やっぱり取り消します #20」: the sender withdraws their own request, in words, wherever the number is.
+            name, args, command = "cancel", cancel, self.commands["cancel"]
         elif is_bare_decision(text):
             return [Reply(locale, t("approval.need_id", locale))]
         else:

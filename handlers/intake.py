@@ -26,9 +26,11 @@ from bot.i18n import t
 from bot.models import ExpenseClaim, LeaveRequest, Reply, Severity, Status
 from bot.services import Services
 from bot.store import records
-from bot.understanding.amounts import parse_amount_text
-from bot.understanding.dates import Direction, resolve_date_expression
+from bot.understanding.amounts import negative_amount, parse_amount_text
+from bot.understanding.amounts import normalize as normalize_amount_text
+from bot.understanding.dates import Direction, impossible_date, resolve_date_expression
 from bot.understanding.factory import offline_of
+from bot.understanding.offline import BARE_AMOUNT_NOTE
 from bot.understanding.types import CONFIDENT, FIELDS_BY_INTENT, Understanding
 from handlers.base import Inbound, category_of, locale_for, normalize, submitted_reply, text_reply
 from handlers.contract import ContractHandler, asks_for_a_check, is_pasted_contract
@@ -63,6 +65,8 @@ def _freeze(fields: dict[str, Any]) -> dict[str, Any]:
             out[key] = value.isoformat()
         elif isinstance(value, Decimal):
             out[key] = str(value)
+        elif isinstance(value, dict):
+            out[key] = _freeze(value)  # proposals held for confirmation: an amount among them
         else:
             out[key] = value
     return out
@@ -75,6 +79,8 @@ def _thaw(fields: dict[str, Any]) -> dict[str, Any]:
             out[key] = dt.date.fromisoformat(out[key])
     if isinstance(out.get("amount"), str):
         out["amount"] = Decimal(out["amount"])
+    if isinstance(out.get("_proposed"), dict):
+        out["_proposed"] = _thaw(out["_proposed"])
     return out
 
 
@@ -162,9 +168,15 @@ class IntakeHandler:
                     proposed[name] = fields.pop(name)
                     if fallback is not None:
                         fields[name] = fallback
+            if u.intent == "expense" and "amount" in fields and BARE_AMOUNT_NOTE in u.notes:
+                # 「タクシー代 3200」: a number with no 円, read as yen. The requester says so before the rules do.
+                proposed["amount"] = fields.pop("amount")
+                fields["_proposed_by"] = "reader" if len(proposed) == 1 else "model"
             if proposed:
                 fields["_proposed"] = proposed
                 fields["_ai_note"] += f" (unconfirmed: {', '.join(proposed)})"
+            if u.refused:
+                fields["_refused"] = dict(u.refused)
             return self._continue(msg, services, u.intent, fields, msg.text)
         if u.intent == "status":
             if _BALANCE_WORDS.search(msg.text):
@@ -186,7 +198,7 @@ class IntakeHandler:
         if missing:
             return self._ask(msg, services, kind, fields, original, asking=missing[0])
         if proposed:
-            if could_be_approved_by_rule(kind, {**fields, **proposed}, services):
+            if "amount" in proposed or could_be_approved_by_rule(kind, {**fields, **proposed}, services):
                 return self._ask(msg, services, kind, fields, original, asking="confirm")
             # No rule would approve it either way: a person decides, and the card marks the reading as the AI's.
             fields.update(fields.pop("_proposed"))
@@ -239,17 +251,22 @@ class IntakeHandler:
         asking: str | None = None,
     ) -> list[Reply]:
         asking = asking or next(name for name in ASK_ORDER[kind] if name not in fields)
+        refused: dict[str, str] = fields.pop("_refused", None) or {}
         records.save_conversation(
             services.store, msg.employee.id, kind, _freeze(fields), asking, original, services.now_iso()
         )
         locale = locale_for(msg, services)
         categories = ", ".join(t(f"cat.{c}", locale) for c in services.rules.expenses.categories)
         if asking == "confirm":
-            question = _confirmation(fields.get("_proposed") or {}, locale, categories)
+            question = _confirmation(fields.get("_proposed") or {}, locale, categories, fields.get("_proposed_by"))
         else:
             question = t(f"ask.{kind}.{asking}", locale, categories=categories)
         sep = "" if locale == "ja" else " "  # Japanese runs sentences together without spaces
-        prefix = t("ask.again", locale) + sep if retry else ""
+        prefix = t("ask.again", locale) + sep if retry and not refused else ""
+        if reason := refused.get(asking) or refused.get("date" if asking == "start" else asking):
+            # Say why the value in the message was not taken, rather than asking as if none had been given.
+            written = impossible_date(msg.text) or ""
+            prefix = t(f"ask.refused.{reason}", locale, written=written) + sep
         return [Reply(locale, prefix + question + sep + t("ask.cancel_hint", locale))]
 
     def _answer(self, asking: str, text: str, fields: dict[str, Any], kind: str, services: Services) -> bool:
@@ -260,6 +277,9 @@ class IntakeHandler:
         if asking == "confirm":
             return _confirm(text, fields, kind, services)
         if asking == "amount":
+            if negative_amount(normalize_amount_text(text)):
+                fields["_refused"] = {"amount": "negative"}
+                return False
             parsed = parse_amount_text(text)
             if parsed is None or parsed[0] <= 0:
                 return False
@@ -271,6 +291,8 @@ class IntakeHandler:
             direction: Direction = "past" if kind == "expense" else "future"
             mention = resolve_date_expression(text, today, direction, services.rules.calendar)
             if mention is None:
+                if impossible_date(text):
+                    fields["_refused"] = {asking: "no_such_date"}
                 return False
             if asking == "date":
                 if mention.start > today:
@@ -309,6 +331,7 @@ def _confirm(text: str, fields: dict[str, Any], kind: str, services: Services) -
     proposed: dict[str, Any] = fields.get("_proposed") or {}
     if not proposed:
         return False
+    fields.pop("_proposed_by", None)
     if _YES.match(text):
         fields.update(proposed)
         confirmed = list(proposed)
@@ -336,13 +359,17 @@ def _category_answer(text: str, services: Services) -> str | None:
     return category
 
 
-def _confirmation(proposed: dict[str, Any], locale: str, categories: str) -> str:
+def _confirmation(proposed: dict[str, Any], locale: str, categories: str, source: str | None = None) -> str:
     items = []
     for name, value in proposed.items():
         label, values = _PROPOSAL_LABELS.get(name, (f"field.{name}", ""))
-        shown = t(f"{values}.{value}", locale) if values else str(value)
+        if name == "amount":
+            shown = f"{Decimal(str(value)):,.0f}円" if locale == "ja" else f"¥{Decimal(str(value)):,.0f}"
+        else:
+            shown = t(f"{values}.{value}", locale) if values else str(value)
         items.append(t("ask.confirm.item", locale, field=t(label, locale), value=shown))
-    question = t("ask.confirm", locale, items=("、" if locale == "ja" else ", ").join(items))
+    key = "ask.confirm.unsure" if source == "reader" else "ask.confirm"
+    question = t(key, locale, items=("、" if locale == "ja" else ", ").join(items))
     if "category" in proposed:
         question += t("ask.confirm.category", locale, categories=categories)
     return question

@@ -64,7 +64,7 @@ def serve(model: PerfectModel) -> Iterator[str]:
     """The fake server on a free loopback port; yields its base URL (…/v1)."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             request = json.loads(self.rfile.read(length) or b"{}")
             users = [m.get("content") for m in request.get("messages", []) if m.get("role") == "user"]

@@ -45,6 +45,10 @@ _TOTAL_WORDS = re.compile(r"(合計|総額|計|total|in total|altogether|全部�
 _TOTAL_AFTER = re.compile(r"^\s*(total|in total|altogether)", re.IGNORECASE)
 
 
+# A sign written against the number ("-3,200円"); a dash with a space after it is punctuation ("5 of us - 2,380 yen").
+_MINUS_BEFORE = re.compile(r"(?:(?<![\d\w/])[-−–]|(?:マイナス|minus)\s?)$", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class Amount:
     value: Decimal
@@ -84,6 +88,8 @@ def find_amounts(text: str) -> list[Amount]:
         value = number_value(raw)
         if value is None or value <= 0:
             continue
+        if _MINUS_BEFORE.search(text[max(0, m.start() - 5) : m.start()]):
+            continue  # 「-3,200円」「マイナス500円」: no claim is below zero (negative_amount says so)
         if currency == "JPY" and value != value.to_integral_value():
             value = value.quantize(Decimal(1))
         start, end = m.start(), m.end()
@@ -114,3 +120,42 @@ def parse_amount_text(text: str) -> tuple[Decimal, str] | None:
         value = number_value(normalize(text).strip())
         return (value, "JPY") if value is not None else None
     return amount.value, amount.currency
+
+
+# A number with no currency mark, right after a word for a cost: 「タクシー代 3200」「交通費:1500」 "taxi fare 3200".
+# Only there: anywhere else a bare number is a count, a time or an order number. Not a unit that follows
+# (3200名, 13時, 2泊), and never a negative or zero.
+_BARE = re.compile(
+    rf"(?:代|費|料金|運賃|料|金額|合計|総額|fare|cost|fee|price|total|amount)\s*(?:は|が|で|:|：|=|\s)?\s*"
+    rf"(?P<num>{_INT}(?:\.\d{{1,2}})?(?:[万千](?:{_INT})?)?)"
+    r"(?![\d.,]|\s*(?:名|人|時|日|月|年|駅|分|回|泊|個|枚|本|件|%|ページ|km|kg|gb|円|ドル|yen|usd|days?|hours?|nights?|people))",
+    re.IGNORECASE,
+)
+
+
+def bare_amount(text: str) -> Amount | None:
+    """A yen amount written without 円 or ¥ beside a cost word, or None. A weak cue: engines mark it unsure."""
+    for m in _BARE.finditer(text):
+        value = number_value(m.group("num"))
+        if value is not None and value >= 1:
+            return Amount(value.quantize(Decimal(1)), "JPY", m.start("num"), m.end("num"))
+    return None
+
+
+# 「-3,200円」「マイナス3200円」 "−¥500": an amount written below zero, which no claim can be.
+_NEGATIVE = re.compile(
+    rf"(?:[-−–]|マイナス\s?|minus\s)(?:[¥$€£]\s?)?{_INT}(?:\.\d{{1,6}})?\s?(?:円|yen|ドル|[¥$€£]|usd|jpy)?",
+    re.IGNORECASE,
+)
+
+
+def negative_amount(text: str) -> bool:
+    """Whether the text writes an amount of money below zero (and so the bot must say why it asks again)."""
+    for m in _NEGATIVE.finditer(text):
+        chunk = m.group(0)
+        before = text[max(0, m.start() - 1) : m.start()]
+        if before.isdigit() or before in ("/", "-"):  # a range 10-20 or a date 2026-11-20, not a sign
+            continue
+        if re.search(r"円|yen|ドル|[¥$€£]|usd|jpy|マイナス|minus", chunk, re.IGNORECASE):
+            return True
+    return False

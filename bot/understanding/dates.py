@@ -258,3 +258,19 @@ def resolve_date_expression(
     """The first date or range in an expression as written (`来週水曜`, `Oct 8-9`, `12/24から5日間`)."""
     found = find_dates(normalize(expression), today, direction, calendar)
     return found[0] if found else None
+
+
+_IMPOSSIBLE = re.compile(r"(?<!\d)(?:(?P<y>\d{4})[-/.年])?\s*(?P<m>\d{1,2})(?:月|/)(?P<d>\d{1,2})(?:日|(?![\d/]))")
+
+
+def impossible_date(text: str) -> str | None:
+    """A date as written that no calendar has (「2月30日」「4/31」「13月1日」), or None: the bot says so instead of
+    reading past it and asking for the date as if none had been given."""
+    for m in _IMPOSSIBLE.finditer(normalize(text)):
+        month, day = int(m.group("m")), int(m.group("d"))
+        year = int(m.group("y")) if m.group("y") else 2024  # a leap year: 2/29 may exist when no year is said
+        if m.group("d") and (month < 1 or month > 12 or day < 1 or day > _calendar.monthrange(year, month)[1]):
+            if month > 12 and "/" in m.group(0) and 1 <= month <= 31 and 1 <= day <= 12:
+                continue  # 25/12 written day first is a real date, read (or not) elsewhere
+            return m.group(0).strip()
+    return None

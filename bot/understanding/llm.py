@@ -253,6 +253,10 @@ class LLMEngine:
             group = pairs.get(name, (name,))
             if all(out.fields.get(n) == reading.fields.get(n) for n in group):
                 continue
+            if name in _NAMES and name in out.fields and reading.confidence.get(name, 0.0) < CONFIDENT:
+                # A name the reader only guessed at (from where a word stands) gives way to the model's, which was
+                # checked to be written in the message above: a name decides no rule, so the model may point at it.
+                continue
             if name in out.fields:
                 out.notes.append(f"llm: {name} differs from the offline reading of the message; that reading kept")
                 log.info("LLM reading: %s differs from the offline reading of the message; that reading is kept", name)
@@ -386,6 +390,10 @@ def _hold_derived_to_the_words(out: Understanding, text: str) -> None:
             log.info("LLM reading: %s differs from the offline reading of the message; that reading is kept", name)
         elif offline is None and out.fields[name] != "other":
             out.disputed[name] = None
+
+
+# Who was paid: a name no rule decides on (a counterparty is: the deny list, C5, so it stays the reader's).
+_NAMES = ("vendor",)
 
 
 class _Reading:

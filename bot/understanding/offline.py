@@ -13,8 +13,10 @@ import re
 from dataclasses import dataclass
 
 from bot.rules.invoice import normalize_invoice_number
-from bot.understanding.amounts import Amount, find_amounts, normalize, pick_amount
-from bot.understanding.dates import NUMBER_WORDS, DateMention, Direction, find_dates
+from bot.understanding.amounts import Amount, bare_amount, find_amounts, negative_amount, normalize, pick_amount
+from bot.understanding.dates import NUMBER_WORDS, DateMention, Direction, find_dates, impossible_date
+from bot.understanding.names import after_last_particle, is_name, is_person
+from bot.understanding.shape import is_pasted_contract, read_shape
 from bot.understanding.types import Understanding
 from bot.workcalendar import WorkCalendar
 
@@ -81,8 +83,13 @@ POLICY_TOPICS = _words(
     "expense", "expenses", "reimburse", "receipt", "invoice", "allowance", "per diem", "leave", "pto", "vacation",
     "approval", "deadline", "policy", "contract", "legal", "business trip", "travel", "hours", "kindle", "taxi",
     "rule", "rules", "covered", "allowed", "reimbursable", "limit", "closure", "holiday", "holidays", "stamp duty",
+    "approve", "approves", "approver", "approvers", "approved", "approval", "sign off", "signs off", "receipts",
 )  # fmt: skip
 _OFF = re.compile(r"\b(?:take|get|have|need|want)\b.{0,30}\boff\b|\boff\s+(?:on|tomorrow|today|next)\b", re.IGNORECASE)
+# A word for what something cost: beside a number it makes the number an amount, beside 精算 a claim.
+_COST_WORD = re.compile(r"代|費|料金|運賃|料|\b(?:fare|fares|cost|costs|fee|fees|bill|tab|expense)\b", re.IGNORECASE)
+# Asking to be paid back: with a request form it makes a claim even before any amount is said.
+_CLAIM_WORD = re.compile(r"精算|立て?替え?|経費で|\b(?:reimburse|reimbursement|expense|claim)\b", re.IGNORECASE)
 OTHER_WORDS = _words("在宅", "リモート", "テレワーク", "work from home", "working from home", "wfh", "remote")
 
 
@@ -114,7 +121,7 @@ CATEGORY_CUES: tuple[_Cue, ...] = (
     )),
     _Cue("software", _words(
         "サブスク", "ライセンス", "ドメイン", "サーバー代", "クラウド",
-        "aws", "gcp", "azure", "saas", "subscription", "license", "domain", "hosting", "cloud", "figma", "slack",
+        "有料プラン", "年間プラン", "月額プラン", "aws", "gcp", "azure", "saas", "subscription", "license", "domain", "hosting", "cloud", "figma", "slack",
         "github", "notion", "zoom",
     )),
     _Cue("communication", _words(
@@ -123,10 +130,11 @@ CATEGORY_CUES: tuple[_Cue, ...] = (
         "yamato", "sagawa", "fedex", "dhl", "phone bill", "top-up", "topped up",
     )),
     _Cue("books", _words(
-        "書籍", "技術書", "本代", "本を", "の本", "雑誌", "購読", "新聞", "日経", "有料記事", "記事",
+        "書籍", "技術書", "教科書", "参考書", "本代", "雑誌", "購読", "新聞", "日経", "有料記事", "記事",
         "e-book", "ebook", "e-books", "book", "books", "kindle", "magazine", "article", "newsletter",
     )),
     _Cue("supplies", _words(
+        "SSD", "HDD", "USB", "外付け", "モニター", "ハブ", "充電器", "ヘッドセット", "webcam", "monitor", "charger", "headset",
         "ケーブル", "アダプタ", "変換", "トナー", "インク", "文房具", "文具", "ノート", "ボールペン", "消耗品", "用紙",
         "電池", "マウス", "キーボード", "付箋", "ペン", "マーカー", "ホワイトボード",
         "toner", "cable", "adapter", "stationery", "supplies", "printer paper", "batteries", "mouse", "keyboard",
@@ -134,7 +142,7 @@ CATEGORY_CUES: tuple[_Cue, ...] = (
     )),
     _Cue("transport", _words(
         "タクシー", "電車", "バス", "地下鉄", "JR", "私鉄", "メトロ", "モノレール", "乗車券", "交通費", "運賃", "駐車",
-        "パーキング", "高速代", "終電", "suica", "pasmo",
+        "パーキング", "高速代", "高速料金", "通行料", "首都高", "ETC", "終電", "suica", "pasmo",
         "taxi", "uber", "cab", "train", "bus", "subway", "parking", "toll", "fare", "fares",
     )),
 )  # fmt: skip
@@ -169,11 +177,11 @@ _PORTION_AM = _words("午前休", "午前半休", "午前中", "午前", "mornin
 _PORTION_PM = _words("午後休", "午後半休", "午後", "afternoon off", "afternoon")
 _HALF = _words("半休", "half day", "half-day")
 _AM_OFF = re.compile(
-    r"午前休|午前半休|午前中?(?:は|を)?(?:お)?休|morning off|off (?:in )?the morning|(?:for|on) the morning of",
+    r"午前休|午前半休|午前中?(?:だけ|のみ)?(?:は|を)?(?:お)?休|morning off|off (?:in )?the morning|(?:for|on) the morning of",
     re.IGNORECASE,
 )
 _PM_OFF = re.compile(
-    r"午後休|午後半休|午後(?:から|は|を)?(?:お)?休|afternoon off|off (?:in )?the afternoon|leave (?:at|after) lunch"
+    r"午後休|午後半休|午後(?:だけ|のみ)?(?:から|は|を)?(?:お)?休|afternoon off|off (?:in )?the afternoon|leave (?:at|after) lunch"
     r"|(?:for|on) the afternoon of",
     re.IGNORECASE,
 )
@@ -189,12 +197,30 @@ _INVOICE = re.compile(r"(?<![A-Za-z])T[\s-]?(?:\d[\s-]?){13}(?!\d)")
 
 # Attendee counts: "先方3名・当方2名", "(6名)", "5 of us", "2 people from Contoso, me and my manager".
 _PEOPLE_JA = re.compile(
-    r"(?P<who>先方|当方|弊社|お客様|客先|社外|社内|こちら|こちら側|私たち|我々|参加)?\s*(?P<n>(?<!\d)\d{1,4})\s*(?:名|人)(?!分)"
+    r"(?P<who>先方|当方|弊社|お客様|お客さん|客先|社外|社内|こちら|こちら側|私たち|我々|うち|うちから|社内から|弊社から|当社|当社から"
+    r"|の方|参加|メンバー|全員で|合計|計|の)?\s*(?P<n>(?<!\d)\d{1,4})\s*(?:名|人)"
 )
-_OUR_SIDE_JA = ("当方", "弊社", "社内", "こちら", "こちら側", "私たち", "我々")
+_OUR_SIDE_JA = (
+    "当方",
+    "弊社",
+    "社内",
+    "こちら",
+    "こちら側",
+    "私たち",
+    "我々",
+    "うち",
+    "うちから",
+    "社内から",
+    "弊社から",
+    "当社",
+    "当社から",
+)
+_THEIR_SIDE_JA = ("先方", "お客様", "お客さん", "客先", "社外", "の方")
+_TOTAL_JA = ("全員で", "合計", "計", "の")  # 「先方1名と僕と上長の3人」: the count that sums up the list
+_SELF_JA = re.compile(r"私|自分|僕|ぼく|俺|わたし")
 _ME_AND_JA = re.compile(r"私と\w{1,6}|\w{1,6}と私")
-_PEOPLE_EN = re.compile(r"(?P<n>(?<!\d)\d{1,4}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:of us|people|persons|"
-                        r"attendees|participants|guests|pax)\b", re.IGNORECASE)  # fmt: skip
+_PEOPLE_EN = re.compile(r"(?P<n>(?<!\d)\d{1,4}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:of us|of them|people|persons|"
+                        r"attendees|participants|guests|pax|clients|customers)\b", re.IGNORECASE)  # fmt: skip
 _ME_AND = re.compile(r"\bme and (?:my|our|a|the) \w+|\b(?:my|our) \w+ and me\b", re.IGNORECASE)
 _JUST_ME = re.compile(r"\b(?:and|plus|with) me\b|\bme,", re.IGNORECASE)
 
@@ -215,7 +241,7 @@ _VENDOR_SHOP_JA = re.compile(
 # "Figma subscription", "GitHub Team bill", "Slack の Pro plan", "Zoom Pro renewal", "Uber 代", "GCPの請求"
 _VENDOR_BEFORE = re.compile(
     r"(?P<v>[A-Z][A-Za-z0-9.&-]{1,30}(?:\s[A-Z][A-Za-z0-9.&-]{1,30})?)\s?(?:の\s?)?(?:[A-Z][A-Za-z0-9-]{0,30}\s)?"
-    r"(?:(?i:subscription|license|licence|bill|invoice|plan|renewal)\b|代|の.{0,6}?(?:請求|利用料|月額|年額|ライセンス|サブスク))"
+    r"(?:(?i:subscription|license|licence|bill|invoice|plan|renewal)\b|代|の.{0,6}?(?:請求|利用料|月額|年額|ライセンス|サブスク|プラン|更新))"
 )
 _NOT_VENDOR = _words(
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january", "february",
@@ -241,10 +267,23 @@ _COMPANY_EN = re.compile(
 
 
 _MEAL = _words(
-    "ランチ", "昼食", "夕食", "ディナー", "食事", "飲み会", "お茶", "lunch", "dinner", "drinks", "meal", "breakfast"
+    "ランチ",
+    "昼食",
+    "夕食",
+    "ディナー",
+    "食事",
+    "飲み会",
+    "飲みに",
+    "飲んだ",
+    "お茶",
+    "lunch",
+    "dinner",
+    "drinks",
+    "meal",
+    "breakfast",
 )
 _OUTSIDERS = re.compile(
-    r"先方|取引先|お客様|客先|社外|クライアント|\b(?:client|customer|guest|partner|vendor)s?\b|\bfrom [A-Z]",
+    r"先方|取引先|お客様|お客さん|客先|社外|クライアント|(?:株式会社|合同会社|有限会社)\S{0,20}(?:の方|の部長|の課長|さん|様)|\b(?:client|customer|guest|partner|vendor)s?\b|\bfrom [A-Z]",
     re.IGNORECASE,
 )
 
@@ -259,12 +298,38 @@ _EXPLICIT_CATEGORY = (
 _QUOTED_TITLE = re.compile(r"『[^』]*』|「[^」]*」|\"[^\"]*\"")
 
 
-def _category(text: str) -> str | None:
+# 本 as a word of its own (本を3冊, の本), never inside another (謄本, 日本, 資本).
+_BOOK = re.compile(r"(?<![\u4E00-\u9FFF])本(?:を|代|\s?\d+\s?冊)|の本(?![\u4E00-\u9FFF])|\d+\s?冊")
+# What a thing was for (研修用に, for the workshop) is not what it is: read after what was bought.
+_PURPOSE = re.compile(
+    r"[^\s、。,]{1,12}?(?:用に|用の|用で|のために|のため|向けに|向けの)|\bfor (?:the |our |a )?[\w-]+(?: [\w-]+)?", re.I
+)
+# The thing a cost word is attached to (電車代, 通行料, 宿泊費): nearest the amount, it says what was paid for.
+_COST_COMPOUND = re.compile(r"(?P<x>[\u30A0-\u30FF\u4E00-\u9FFFA-Za-z]{1,8}?)(?:代|費|料金|料|運賃)(?![\u4E00-\u9FFF])")
+
+
+def _category(text: str, amounts: list[Amount] | None = None) -> str | None:
     for name, pattern in _EXPLICIT_CATEGORY:
         if pattern.search(text):
             return name
+    travel = CATEGORY_CUES[0]
+    assert travel.value == "travel"
+    if travel.pattern.search(_QUOTED_TITLE.sub(" ", text)):
+        return "travel"  # anything the text calls a trip (出張) is travel, a taxi on it included
+    if amounts:
+        compounds = [m for m in _COST_COMPOUND.finditer(text) if _match_cue(CATEGORY_CUES, m.group("x"))]
+        if compounds:
+            near = min(compounds, key=lambda m: min(abs(m.start() - a.start) for a in amounts))
+            paid_for = _match_cue(CATEGORY_CUES, near.group("x"))
+            if paid_for in ("transport", "communication", "books", "software", "supplies"):
+                # 「打ち合わせで品川まで行った電車代」: the fare is what was paid for, the meeting why.
+                return paid_for
     # A title in quotes is not what was bought ("『ドメイン駆動設計入門』" is a book, not a domain).
-    category = _match_cue(CATEGORY_CUES, _QUOTED_TITLE.sub(" ", text))
+    untitled = _QUOTED_TITLE.sub(" ", text)
+    if _BOOK.search(untitled):
+        category: str | None = "books"
+    else:
+        category = _match_cue(CATEGORY_CUES, _PURPOSE.sub(" ", untitled)) or _match_cue(CATEGORY_CUES, untitled)
     # A meal with people from outside is entertainment (交際費), whatever else it is called.
     if category in (None, "meeting") and _MEAL.search(text) and _OUTSIDERS.search(text):
         return "entertainment"
@@ -315,7 +380,10 @@ class OfflineEngine:
     def _intent(
         self, text: str, amounts: list[Amount], today: dt.date, hint: str | None
     ) -> tuple[str, float, list[str]]:
-        asks = bool(QUESTION_MARK.search(text))
+        """The one place a message's intent is decided (explicit commands aside): from its form (shape.py)
+        first, then from what it names."""
+        shape = read_shape(text)
+        asks = shape.asks
         has = {
             "expense": bool(EXPENSE_WORDS.search(text)),
             "leave": bool(LEAVE_WORDS.search(text) or _OFF.search(text)),
@@ -324,27 +392,51 @@ class OfflineEngine:
             "status": bool(STATUS_WORDS.search(text)),
             "topic": bool(POLICY_TOPICS.search(text)),
         }
-        if has["status"] and (asks or has["contract"] or "?" in text):
-            return "status", 0.9, []
-        if has["contract"] and (has["review"] or hint == "contract_review") and not _asks_how(text):
+        if is_pasted_contract(text):
+            return "contract_review", 0.95, ["a contract pasted as the message"]
+        wants_check = has["contract"] and (has["review"] or hint == "contract_review") and (shape.requests or not asks)
+        if wants_check and (not _asks_how(text) or shape.requests):
+            # 「この契約書チェックしてもらえますか?」 asks for work, however it ends; 「NDAは誰が確認しますか?」 asks a rule.
             return "contract_review", 0.9, []
-        # "Paid ¥18,600 on Oct 14 … Can I submit that here?" is a claim, not a policy question:
-        # a concrete amount on a concrete day.
-        concrete_claim = bool(amounts) and has["expense"] and bool(find_dates(text, today, "past"))
-        if asks and has["topic"] and _asks_about_policy(text) and not concrete_claim:
-            return "question", 0.85, []
-        if OTHER_WORDS.search(text) and not amounts:
+        asked_own_leave = (
+            shape.permission
+            and (has["leave"] or has["expense"])
+            and any(self._dated(p, today) for p in shape.permission_sentences())
+        )  # 「金曜に有給取ってもいいですか」: a request in a question's form, with the day in the same sentence
+        if (
+            (asks or shape.requests or shape.informs)
+            and not shape.requests_work
+            and (shape.own or has["status"])
+            and not shape.permission
+            and (not shape.rule_ask or shape.own_state)
+        ):
+            # About the sender's own records (their balance, their request #12): no policy holds the answer.
+            return "status", 0.9, []
+        rule_question = shape.rule_ask and not shape.requests_work and not asked_own_leave
+        if (shape.only_asks or rule_question) and not asked_own_leave:
+            # An amount or a date inside a question never makes it a claim: 「3万円の接待って事前申請いる?」 asks a rule.
+            if has["topic"] or has["expense"] or has["leave"] or has["contract"]:
+                return "question", 0.9 if has["topic"] else 0.75, []
+            if OTHER_WORDS.search(text):
+                return "other", 0.85, []
+            return "other", 0.6, []
+        if OTHER_WORDS.search(text) and not amounts and not has["leave"]:
             return "other", 0.85, []
         leave_cue = (
             _match_cue(LEAVE_TYPE_CUES, text)
             or _match_cue(LEAVE_REASON_CUES, text)
             or (_HALF.search(text) and "annual")
         )
-        if amounts and (has["expense"] or not has["leave"]):
+        told = shape.told() or text
+        bare = bare_amount(text)
+        if (amounts or bare or negative_amount(text)) and (has["expense"] or not has["leave"]):
             return "expense", 0.95 if has["expense"] else 0.8, []
         if has["leave"] or leave_cue:
             strong = bool(leave_cue) or bool(_HOURLY.search(text))
             return "leave", 0.95 if strong else 0.75, []
+        if has["expense"] and (shape.requests or shape.spent) and (_COST_WORD.search(told) or _CLAIM_WORD.search(told)):
+            # 「昨日のチームランチ代の精算をお願いします」: a claim whose amount is still to be asked for.
+            return "expense", 0.85, ["a claim with no amount yet"]
         if hint in ("expense", "leave", "contract_review"):
             return hint, 0.6, ["intent taken from the command used"]
         if asks and has["topic"]:
@@ -352,6 +444,9 @@ class OfflineEngine:
         if asks:
             return "other", 0.6, []
         return "other", 0.7 if len(text) < 40 else 0.5, []
+
+    def _dated(self, text: str, today: dt.date) -> bool:
+        return bool(find_dates(text, today, "future", self.calendar))
 
     # -- expense -----------------------------------------------------------------------------
 
@@ -363,6 +458,14 @@ class OfflineEngine:
             if amount.currency != "JPY":
                 out.fields["currency"] = amount.currency
                 out.confidence["currency"] = 0.95
+        elif negative_amount(text):
+            out.refused["amount"] = "negative"  # said back to the requester, not silently asked again
+        elif bare := bare_amount(text):
+            # 「タクシー代 3200」: a number beside a cost word, no 円; likely yen, but the requester confirms it.
+            out.fields["amount"] = bare.value
+            out.confidence["amount"] = 0.7
+            out.notes.append(BARE_AMOUNT_NOTE)
+            amounts = [bare]
         dates = find_dates(text, today, "past")
         past = [d for d in dates if d.start <= today]
         if past:
@@ -370,12 +473,13 @@ class OfflineEngine:
             spent = [d for d in past if _SPENT_AFTER.match(text, d.span[1]) or _SPENT_BEFORE.search(text[: d.span[0]])]
             out.fields["date"] = (spent or past)[0].start
             out.confidence["date"] = 0.9 if len(past) == 1 or spent else 0.75
-        category = _category(text)
+        elif impossible_date(text):
+            out.refused["date"] = "no_such_date"
+        category = _category(text, amounts)
         out.fields["category"] = category or "other"
         out.confidence["category"] = 0.9 if category else 0.5
         if vendor := _vendor(text, amounts, dates):
-            out.fields["vendor"] = vendor
-            out.confidence["vendor"] = 0.7
+            out.fields["vendor"], out.confidence["vendor"] = vendor
         if attendees := _attendees(text):
             out.fields["attendees"] = attendees
             out.confidence["attendees"] = 0.85
@@ -388,9 +492,16 @@ class OfflineEngine:
     # -- leave -------------------------------------------------------------------------------
 
     def _leave(self, text: str, today: dt.date, out: Understanding) -> None:
-        leave_type = _match_cue(LEAVE_TYPE_CUES, text) or _match_cue(LEAVE_REASON_CUES, text)
+        leave_type = _match_cue(LEAVE_TYPE_CUES, text)
+        reason = _match_cue(LEAVE_REASON_CUES, text)
+        if leave_type is None and reason == "special":
+            leave_type = reason  # a death in the family: bereavement leave, said only as its reason
+            out.confidence["leave_type"] = 0.75
         out.fields["leave_type"] = leave_type or "annual"
-        out.confidence["leave_type"] = 0.9 if leave_type else 0.8
+        if "leave_type" not in out.confidence:
+            # 「通院のため午前休」 is annual leave unless sick leave is named; a reason that suggests another kind
+            # leaves the type unsure, so the requester (or a model) settles it rather than the bot deciding silently.
+            out.confidence["leave_type"] = 0.9 if leave_type else (0.7 if reason else 0.8)
         dates = _settle_years(text, find_dates(text, today, "future", self.calendar), find_dates(text, today, "past"))
         chosen = _leave_dates(text, dates, today)
         if chosen:
@@ -399,6 +510,8 @@ class OfflineEngine:
             worked = [d for d in dates if d is not chosen and d.start < today]
             if out.fields["leave_type"] == "compensatory" and worked:
                 out.fields["worked_holiday"] = worked[0].start
+        elif impossible_date(text):
+            out.refused["start"] = "no_such_date"
         portion, hours = _portion(text)
         out.fields["portion"] = portion
         out.confidence["portion"] = 0.9 if portion != "full" or _FULL.search(text) else 0.8
@@ -450,6 +563,9 @@ def _settle_years(text: str, future: list[DateMention], past: list[DateMention])
     return settled
 
 
+_WORKED_AFTER = re.compile(
+    r"\s*(?:の[^、。]{0,8}?)?(?:に|は)?\s*(?:出勤|休日出勤|勤務|働い|worked|I worked)", re.IGNORECASE
+)
 _STARTS = re.compile(r"(?:from|starting|beginning|as of)\s*$", re.IGNORECASE)
 
 
@@ -461,8 +577,10 @@ def _leave_dates(text: str, dates: list[DateMention], today: dt.date) -> DateMen
     marked = [
         d for d in dates if _STARTS.search(text[: d.span[0]]) or text[d.span[1] : d.span[1] + 2].startswith("から")
     ]
-    upcoming = [d for d in marked or dates if d.start >= today]
-    return upcoming[0] if upcoming else dates[-1]
+    # 「11/3に出勤した分の振替休日、12/4で」: the day worked is not the day off.
+    off = [d for d in marked or dates if not _WORKED_AFTER.match(text, d.span[1])] or marked or dates
+    upcoming = [d for d in off if d.start >= today] or [d for d in dates if d.start >= today]
+    return min(upcoming, key=lambda d: d.start) if upcoming else dates[-1]
 
 
 def _portion(text: str) -> tuple[str, int | None]:
@@ -484,15 +602,21 @@ def _portion(text: str) -> tuple[str, int | None]:
 def _attendees(text: str) -> int | None:
     """Everyone at the table, the sender included (`先方3名・当方2名` = 5)."""
     labelled, plain, ours = 0, [], False
+    totals = []
     for m in _PEOPLE_JA.finditer(text):
-        if m.group("who") in ("先方", "お客様", "客先", "社外", *_OUR_SIDE_JA):
+        who = m.group("who")
+        if who in (*_THEIR_SIDE_JA, *_OUR_SIDE_JA):
             labelled += int(m.group("n"))
-            ours = ours or m.group("who") in _OUR_SIDE_JA
+            ours = ours or who in _OUR_SIDE_JA
+        elif who in _TOTAL_JA and labelled:
+            totals.append(int(m.group("n")))
         else:
             plain.append(int(m.group("n")))
+    if totals:
+        return totals[-1]
     if labelled and not ours:
         # "先方3名 + 私と部長": our side named in words, not counted.
-        labelled += 2 if _ME_AND_JA.search(text) else (1 if "私" in text else 0)
+        labelled += 2 if _ME_AND_JA.search(text) else (1 if _SELF_JA.search(text) else 0)
     if labelled or plain:
         return labelled or plain[0]
     en = _PEOPLE_EN.search(text)
@@ -512,44 +636,171 @@ def _attendees(text: str) -> int | None:
     return count + sender + others
 
 
+# 「フリーランスの山田さんとの準委任契約」: a person as the other party.
+_PERSON_PARTY = re.compile(r"(?P<p>[\u4E00-\u9FFF]{1,4})\s?(?:さん|様|氏)\s?(?:との|と)")
+
+
 def _clean_vendor(raw: str) -> str | None:
     v = _DATE_PREFIX.sub("", raw.strip(" 　、。・-")).strip()
+    if v.endswith(".") and not re.search(r"\b(?:Inc|Co|Ltd|Corp|K\.K)\.$", v):
+        v = v[:-1]
     v = re.sub(r"^(?:昨日|今日|本日)", "", v).strip()
     if not v or _NOT_VENDOR.fullmatch(v) or _PAYMENT_MEANS.search(v) or v.isdigit() or len(v) > 30:
         return None
     return v
 
 
-def _vendor(text: str, amounts: list[Amount], dates: list[DateMention]) -> str | None:
-    shop = _VENDOR_SHOP_JA.search(text)
-    if shop and (v := _clean_vendor(shop.group("q") or shop.group("line"))):
-        return v
-    for pattern in (_VENDOR_JA, _VENDOR_AT, _VENDOR_EN, _VENDOR_BEFORE, _VENDOR_START):
-        for m in pattern.finditer(text):
-            # A name that ends inside an amount or a date is part of it ("on Jan 12", "¥1,500").
-            last = m.end("v") - 1
-            if any(a.start <= last < a.end for a in amounts) or any(d.span[0] <= last < d.span[1] for d in dates):
-                continue
-            if v := _clean_vendor(m.group("v")):
-                return v
+_NAME_RUN = re.compile(r"[A-Za-z0-9\u30A0-\u30FF\u4E00-\u9FFF\u3040-\u309F々ー・.&'’\-]{1,30}$")
+_LATIN_RUN = re.compile(r"(?:[A-Za-z0-9][\w'&.\-]*\s){0,3}[A-Za-z0-9][\w'&.\-]*$")
+# Where a Japanese run is cut: particles and words that join, never part of a shop's name.
+_PARTICLE_CUT = re.compile(r".*(?:の|に|を|は|が|と|も|へ|から|まで|より|って|で|、|。|\s)")
+_VENUE_PAREN = re.compile(
+    r"(?:ホテル|旅館|お店|店|レストラン|会場|カフェ|居酒屋|hotel|restaurant|venue|cafe)\s?[（(](?P<v>[^()（）\d]{1,30})[）)]",
+    re.IGNORECASE,
+)
+_AT_EN = re.compile(r"\b(?:at|@)\s+(?:the\s+)?(?P<v>[A-Z0-9][\w'&.\-]{0,30}(?:\s[A-Z0-9][\w'&.\-]{0,30}){0,3})")
+_VIA_EN = re.compile(r"\b(?:on|via|through|from)\s+(?P<v>[A-Z0-9][\w'&.\-]{0,30}(?:\s[A-Z0-9][\w'&.\-]{0,30}){0,3})")
+_RIDE_EN = re.compile(
+    r"(?:^|[:—–\-]\s*|\.\s+)(?P<v>[A-Z][\w'&.\-]{1,30})\s+(?:from|to|ride|order|trip|receipt)\b", re.M
+)
+_ROUTE_AFTER = re.compile(r"\s+(?:to|back to|→|->)\b", re.IGNORECASE)
+_DE_JA = re.compile(r"(?:で|にて)(?!す|し|き|は)")
+_NO_JA = re.compile(r"\s?の(?=[\u4E00-\u9FFF\u30A0-\u30FFぁ-ん]{1,12})")
+_COMPANY_FORM = re.compile(
+    r"株式会社|合同会社|有限会社|\(株\)|（株）|\b(?:LLC|Inc|Corp|Corporation|Ltd|K\.K\.|Partners|GmbH)\b"
+)
+_GUEST_CONTEXT = re.compile(
+    r"の(?:方|部長|課長|担当|皆|社長|さん)|さんと|様と|\bpeople from\b|\bguests? from\b|お客|先方|取引先|\bclients?\b",
+    re.I,
+)
+
+
+def _is_thing(span: str) -> bool:
+    """A word for what was bought (タクシー, ホテル, コーヒー): the category words, said whole. A brand written
+    as a name (Uber, Slack, Figma) is who was paid, even where the same word tells the category."""
+    if re.match(r"[A-Z]", span):
+        return False
+    for cue in CATEGORY_CUES:
+        m = cue.pattern.search(span)
+        if m and len(m.group(0)) >= len(span) - 1:  # the word itself (タクシー, ホテル代), not a name that holds it
+            return True
+    return False
+
+
+def _trailing_name(before: str) -> str | None:
+    """The name that ends where `before` ends: the last Latin words, or the Japanese run after its last particle."""
+    before = before.rstrip(" 　,、:：-—")
+    run = _NAME_RUN.search(before)
+    latin = _LATIN_RUN.search(before)
+    if (
+        latin
+        and latin.group(0).strip()
+        and not (
+            run and len(run.group(0)) > len(latin.group(0)) and not run.group(0)[: -len(latin.group(0))].endswith(" ")
+        )
+    ):
+        return latin.group(0).strip()
+    if not run:
+        return None
+    return after_last_particle(run.group(0)) or None
+
+
+def _names_before(before: str, chunks: int = 3) -> list[str]:
+    """Names ending a chunk of `before`, nearest first: 「JAL 羽田→札幌 22,800円」 passes the route to reach JAL."""
+    whole = _trailing_name(before)
+    out = [whole] if whole else []
+    parts = [p for p in re.split(r"[\s　]+|[→〜]|->", before.rstrip()) if p]
+    for part in reversed(parts[-chunks:]):
+        if name := _trailing_name(part):
+            out.append(name)
+    return out
+
+
+def _vendor(text: str, amounts: list[Amount], dates: list[DateMention]) -> tuple[str, float] | None:
+    """Who was paid, with a confidence: the strongest place a name stands in (see bot/understanding/names.py)."""
+    found: list[tuple[int, str, float]] = []  # (rank, name, confidence)
+
+    def consider(rank: int, raw: str | None, sure: float = 0.85, labelled: bool = False) -> None:
+        if not raw:
+            return
+        v = _clean_vendor(raw)
+        if not v or not is_name(v, _is_thing, labelled):
+            return
+        if _COMPANY_FORM.search(v) and _GUEST_CONTEXT.search(text):
+            return  # the firm whose people were at the table, not who was paid
+        found.append((rank, v, sure))
+
+    def inside_number(end: int) -> bool:
+        last = end - 1
+        return any(a.start <= last < a.end for a in amounts) or any(d.span[0] <= last < d.span[1] for d in dates)
+
+    if shop := _VENDOR_SHOP_JA.search(text):
+        consider(0, shop.group("q") or shop.group("line"), 0.9, labelled=True)
+    for m in _VENUE_PAREN.finditer(text):
+        consider(1, m.group("v"), 0.9, labelled=True)
+    for m in _DE_JA.finditer(text):
+        after = text[m.end() : m.end() + 40]
+        paid_here = any(m.end() <= a.start < m.end() + 40 for a in amounts) or _SPENT_WORDS.search(after)
+        place = _PLACE_BEFORE.search(text[max(0, m.start() - 12) : m.start()])
+        if paid_here and not inside_number(m.start()) and not place:
+            consider(2, _trailing_name(text[: m.start()]))
+    for m in _AT_EN.finditer(text):
+        consider(3, m.group("v"), 0.8)
+    for m in _VENDOR_BEFORE.finditer(text):
+        consider(4, m.group("v"), 0.8)
+    for m in _RIDE_EN.finditer(text):
+        consider(5, m.group("v"), 0.75)
+    for a in amounts:
+        line_start = text.rfind("\n", 0, a.start) + 1
+        for i, name in enumerate(_names_before(text[max(line_start, a.start - 40) : a.start])):
+            consider(6 if i == 0 else 8, name, 0.8 if i == 0 else 0.7)
+    for m in _VIA_EN.finditer(text):
+        if _ROUTE_AFTER.match(text, m.end("v")) or inside_number(m.end("v")):
+            continue  # "from Roppongi back to the office": a place on a route
+        consider(7, m.group("v"), 0.7)
+    for m in _NO_JA.finditer(text):
+        consider(9, _trailing_name(text[: m.start()]), 0.7)
     for m in _VENDOR_PAREN.finditer(text):
         before = text[max(0, m.start() - 6) : m.start()]
-        if re.search(r"書|本|講座|認定|MTG|定例", before):
-            continue  # a title or a meeting in brackets, not a shop
-        if v := _clean_vendor(m.group("v")):
-            return v
-    return None
+        if not re.search(r"書|本|講座|認定|MTG|定例", before):
+            consider(10, m.group("v"), 0.7, labelled=True)
+    if not found:
+        return None
+    _, name, sure = min(found, key=lambda f: f[0])
+    return name, sure
+
+
+# 「出張先の広島で」 "in Osaka": where it happened, not who was paid.
+_PLACE_BEFORE = re.compile(r"(?:出張先|現地|先|旅先)の\s?[^\s、。]{0,8}$|\bin\s+$", re.IGNORECASE)
+_SPENT_WORDS = re.compile(
+    r"購入|買|払|支払|注文|送|発送|利用|精算|受け|借り|泊ま|食べ|飲み|予約|更新|契約|申し込|登録|乗"
+)
 
 
 def _counterparty(text: str) -> str | None:
-    m = _COMPANY_JA.search(text)
-    if m:
-        return m.group(0).strip("（）() ")
-    m = _COMPANY_EN.search(text)
-    if m:
-        return (m.group("c") or m.group("w")).strip()
+    found = [m for m in _COMPANY_JA.finditer(text)]
+    if found:
+        m = found[0]
+        name = m.group(0).strip("（）() ")
+        if name.endswith(("株式会社", "合同会社", "有限会社", "(株)", "（株）")):
+            after = _COMPANY_JA.search(text, m.end() - len(name.split("の")[-1]))
+            head = after_last_particle(name[:-4] if not name.endswith(("(株)", "（株）")) else name[:-3])
+            if head:
+                return head + name[len(name) - (4 if not name.endswith(("(株)", "（株）")) else 3) :]
+            if after is not None and after.start() < m.end() + 30:
+                return after.group(0).strip("（）() ")
+        return name
+    person = _PERSON_PARTY.search(text)
+    if person and is_person(person.group("p")):
+        return person.group("p")
+    en = _COMPANY_EN.search(text)
+    if en:
+        return (en.group("c") or en.group("w")).strip()
     return None
 
+
+# Said of an amount read from a number with no 円 or ¥ (「タクシー代 3200」): the requester confirms it.
+BARE_AMOUNT_NOTE = "amount: a number with no currency mark, read as yen"
 
 # What a request is when its words name nothing (understanding-eval.md): annual leave, a full day. A category
 # has no such default ("other" is only a placeholder the bot asks about).
@@ -565,7 +816,9 @@ def derived_reading(text: str) -> dict[str, str | None]:
     """The derived fields (category, leave type, portion) as the message's own words name them, whatever the
     intent; None for a field they do not name. The yardstick a model's derived values are held to."""
     clean = clean_text(text)
-    leave_type = _match_cue(LEAVE_TYPE_CUES, clean) or _match_cue(LEAVE_REASON_CUES, clean)
+    reason = _match_cue(LEAVE_REASON_CUES, clean)
+    # A reason names a kind of leave only for a death in the family; 「通院のため」 names none (annual by default).
+    leave_type = _match_cue(LEAVE_TYPE_CUES, clean) or (reason if reason == "special" else None)
     portion, _ = _portion(clean)
     named_portion = portion if portion != "full" or _FULL.search(clean) else None
     return {"category": _category(clean), "leave_type": leave_type, "portion": named_portion}

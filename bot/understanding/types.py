@@ -61,6 +61,9 @@ class Understanding:
     # value to fall back on if the requester turns it down (None: ask). The rules may not approve on such a value
     # by itself: handlers/intake.py has the requester confirm it first.
     disputed: dict[str, Any] = field(default_factory=dict)
+    # Fields the message states a value for that no request can have (a negative amount, 2月30日), each with why
+    # ("negative", "no_such_date"): absent from `fields`, so the bot asks again, saying why.
+    refused: dict[str, str] = field(default_factory=dict)
 
     def missing(self) -> list[str]:
         return [f for f in REQUIRED.get(self.intent, ()) if f not in self.fields]
