@@ -126,6 +126,10 @@ class QuestionHandler:
         else:
             # Said in our words rather than the library's: nothing is handed over until the asker chooses to.
             text = t("kb.q.unsure", locale, team=team_label(team_role(answer.owner), locale))
+            if answer.quotes:  # the closest passages, each with its nearest lines: the answer may be there
+                text += "\n" + t("kb.closest", locale)
+                for q in answer.quotes:
+                    text += f"\n・{q.citation}" + "".join(f"\n  > {line}" for line in q.text.splitlines())
             closest = "\n".join(q.citation for q in answer.quotes)
             fields = ((t("kb.q.field.closest", locale), closest),) if closest else ()
             kept = tuple(q.section_id for q in answer.quotes)

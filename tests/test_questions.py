@@ -109,13 +109,16 @@ def test_an_unsure_answer_says_so_shows_the_closest_passages_and_offers_a_person
     assert "確かな答えが見つかりませんでした" in reply.text and "人事" in reply.text
     card = reply.card
     assert card is not None
-    assert card.fields == (("関係がありそうな箇所", "休暇規程 第3条「営業日と休日」"),)
+    field, closest = card.fields[0]
+    assert field == "関係がありそうな箇所" and closest.startswith("休暇規程 第3条「営業日と休日」")
+    # The closest passages are shown with their nearest lines quoted, not only named.
+    assert "・休暇規程 第3条「営業日と休日」\n  > " in reply.text
     ask = next(a for a in card.actions if a.id == "ask_person")
     assert ask.style == "primary" and ask.label == "担当者に聞く" and ask.request_id == 1
     assert "担当者に聞く Q1" in card.footer
     row = records.get_question(qa.store, 1)
     assert row is not None and row.status == "unsure" and row.owner == "hr"
-    assert row.citations == ("leave#第3条",)  # the closest, for the team's card
+    assert row.citations[0] == "leave#第3条"  # the closest, for the team's card
 
 
 def test_a_question_typed_as_free_text_reaches_the_answer(qa: App) -> None:

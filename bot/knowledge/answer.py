@@ -6,20 +6,19 @@ the passage, never in what the passage says.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from bot.i18n import t
-from bot.knowledge.documents import Section, is_rule_line
+from bot.knowledge.documents import Section
 from bot.knowledge.glossary import Glossary
 from bot.knowledge.index import Hit, KnowledgeBase, SearchResult
 from bot.knowledge.texts import TEXTS
 from bot.knowledge.tokens import analyze
 
-# Wider tables are quoted whole: a row of a grant table means nothing without its header.
-_MAX_ROW_COLUMNS = 4
-_ITEM = re.compile(r"^\d+\.\s")
-_SEPARATOR = re.compile(r"^\|[\s|:-]+\|$")
+# A second unit is quoted beside the best one only when it scored at least this share of it.
+SECOND_UNIT_RATIO = 0.6
+# ...and always when it scored nearly as well: two close units are both quoted rather than one guessed.
+CLOSE_UNIT_RATIO = 0.85
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +66,10 @@ def compose_answer(result: SearchResult, glossary: Glossary) -> Answer:
     """The offline answer to a search: quoted when sure, a hand-over when not."""
     locale = result.locale
     if not result.confident or result.top is None:
-        return unsure_answer(result)
+        return unsure_answer(result, glossary)
     top = result.top
     section = top.section
-    lines = best_passage(section, result, glossary)
+    lines = best_passage(top, result, glossary)
     cite = citation(section)
     if section.lang != locale:
         lead_key = "kb.lead.other_language"
@@ -78,7 +77,7 @@ def compose_answer(result: SearchResult, glossary: Glossary) -> Answer:
         lead_key = "kb.lead.faq"
     else:
         lead_key = "kb.lead"
-    parts = [t(lead_key, locale, citation=cite), *(f"> {line}" for line in lines.splitlines())]
+    parts = [t(lead_key, locale, citation=cite), *quoted(lines)]
     cited = [top.id]
     second = _second(result)
     if second is not None:
@@ -89,87 +88,69 @@ def compose_answer(result: SearchResult, glossary: Glossary) -> Answer:
     return Answer(result.question, locale, reply, True, result.confidence, tuple(cited), (quote,), top.owner)
 
 
-def unsure_answer(result: SearchResult) -> Answer:
-    """Not sure: say so, name the team that will answer, list the closest passages."""
+def quoted(lines: str, indent: str = "") -> list[str]:
+    return [f"{indent}> {line}" for line in lines.splitlines()]
+
+
+def unsure_answer(result: SearchResult, glossary: Glossary | None = None) -> Answer:
+    """Not sure: say so, name the team that will answer, and show the closest passages, each with the
+    lines of it that come nearest to the question quoted (the asker may find the answer there)."""
     locale = result.locale
     team = team_name(result.owner, locale)
     parts = [t("kb.unsure", locale, team=team) if team else t("kb.unsure.no_team", locale)]
-    closest = result.hits[: result.settings.closest]
-    quotes = tuple(Quote(h.id, citation(h.section), h.section.text, h.section.lang) for h in closest)
+    quotes = closest_quotes(result, glossary)
     if quotes:
         parts.append(t("kb.closest", locale))
-        parts += [f"・{q.citation}" for q in quotes]
+        for q in quotes:
+            parts += [f"・{q.citation}", *quoted(q.text, "  ")]
     return Answer(result.question, locale, "\n".join(parts), False, result.confidence, (), quotes, result.owner)
 
 
+def closest_quotes(result: SearchResult, glossary: Glossary | None = None) -> tuple[Quote, ...]:
+    """The closest sections (search.yaml `closest`), each with its best line: a summary and the section
+    it summarises are one passage, not two."""
+    quotes: list[Quote] = []
+    for h in result.hits[: result.settings.closest]:
+        lines = best_passage(h, result, glossary, max_units=1)
+        quotes.append(Quote(h.id, citation(h.section), lines, h.section.lang))
+    return tuple(quotes)
+
+
 def _second(result: SearchResult) -> Hit | None:
-    """A runner-up worth naming: close in score and in confidence to the best."""
+    """A runner-up worth naming: close in score, and holding the question's ideas as the best does."""
     if len(result.hits) < 2:
         return None
     top, second = result.hits[0], result.hits[1]
     close = second.score >= result.settings.second_passage_ratio * top.score
-    return second if close and second.confidence >= result.settings.min_confidence else None
+    return second if close and second.coverage >= result.settings.min_confidence else None
 
 
-def passage_units(section: Section) -> list[str]:
-    """A section cut where a reader would quote it: numbered items (with their sub-points),
-    paragraphs, the rows of a narrow table; the closing rule-id line is left out."""
-    units: list[str] = []
-    table: list[str] = []
+def best_passage(hit: Hit, result: SearchResult, glossary: Glossary | None = None, max_units: int = 2) -> str:
+    """The unit of a section that holds what the question asks (an item, a paragraph, a table row: the
+    one that scored best on its own), and a second one when it adds a key idea the first lacks; in the
+    order the section has them."""
+    passages = hit.passages
+    if not passages:
+        return hit.section.text
+    weights = {c.token: w for c, w in zip(result.concepts, result.weights, strict=True) if w > 0}
 
-    def flush_table() -> None:
-        if not table:
-            return
-        rows = [r for r in table if not _SEPARATOR.match(r.strip())]
-        cells = [[c.strip() for c in r.strip().strip("|").split("|")] for r in rows]
-        if len(cells[0]) > _MAX_ROW_COLUMNS or len(cells) < 2:
-            units.append("\n".join(table))
-        else:
-            units.extend(" — ".join(row) for row in cells[1:])
-        table.clear()
+    def found(text: str) -> set[str]:
+        words = analyze(text)
+        tokens = {*words.tokens, *(glossary.tag(text, words).tags if glossary else ())}
+        return {t for t in weights if t in tokens}
 
-    for line in section.text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("|"):
-            table.append(stripped)
-            continue
-        flush_table()
-        if not stripped or is_rule_line(stripped):
-            continue
-        if units and not _ITEM.match(stripped) and line.startswith((" ", "\t")):
-            units[-1] += "\n" + stripped  # a sub-point belongs to its item
-        else:
-            units.append(stripped)
-    flush_table()
-    return units
-
-
-def best_passage(section: Section, result: SearchResult, glossary: Glossary, max_units: int = 2) -> str:
-    """The one or two units of a section that say most of what the question asks, in order."""
-    units = passage_units(section)
-    if not units:
-        return section.text
-    weights = {c.token: w for c, w in zip(result.concepts, result.weights, strict=True)}
-    support = {c.token for c in result.concepts if not c.counts}
-    found: list[set[str]] = []
-    for u in units:
-        words = analyze(u)
-        tokens = {*words.tokens, *glossary.tag(u, words).tags}
-        found.append({t for t in weights if t in tokens})
-
-    def gain(i: int, have: set[str]) -> float:
-        new = found[i] - have
-        return sum(weights[t] for t in new) + 0.1 * len(new & support)
-
-    chosen: list[int] = []
-    have: set[str] = set()
-    while len(chosen) < max_units:
-        candidates = [i for i in range(len(units)) if i not in chosen]
-        if not candidates:
+    head = passages[0]
+    if head.score <= 0:  # nothing scored on its own: the unit holding most of the question, else the first
+        head = max(passages, key=lambda p: (sum(weights[t] for t in found(p.text)), -p.position))
+    chosen = [head]
+    have = found(head.text)
+    for p in passages:
+        if len(chosen) >= max_units or p.score < SECOND_UNIT_RATIO * head.score:
             break
-        best = max(candidates, key=lambda i: (gain(i, have), -i))
-        if chosen and gain(best, have) <= 0:
-            break
-        chosen.append(best)
-        have |= found[best]
-    return "\n".join(units[i] for i in sorted(chosen))
+        if p is head:
+            continue
+        new = found(p.text) - have
+        if p.score >= CLOSE_UNIT_RATIO * head.score or sum(weights[t] for t in new) > 0:
+            chosen.append(p)
+            have |= new
+    return "\n".join(p.text for p in sorted(chosen, key=lambda p: p.position))

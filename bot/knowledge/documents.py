@@ -160,7 +160,8 @@ def _move_digest_rows(sections: list[Section]) -> list[Section]:
             kept.append(line)
         # A table left with only its header and separator rows is dropped with its rows.
         text = "\n".join(kept)
-        text = re.sub(r"(?m)^\|[^\n]*\|\n\|[\s|:-]+\|\n?(?=\n|\Z)", "", text)
+        # (The separator row must end the table: a blank line or the end of the text follows it.)
+        text = re.sub(r"(?m)^\|[^\n]*\|\n\|[ \t|:-]+\|[ \t]*(?:\n(?=\n)|\n?\Z)", "", text)
         kept_text.append(text.strip())
     return [replace(s, text=kept_text[i], digest="\n".join(digests.get(i, []))) for i, s in enumerate(sections)]
 
@@ -195,6 +196,46 @@ def _rule_ids(text: str) -> tuple[str, ...]:
         if _RULE_LINE.match(line.strip()):
             found += [a + b for a, b in _RULE_ID.findall(line) if a + b not in found]
     return tuple(found)
+
+
+# Wider tables are quoted whole: a row of a grant table means nothing without its header.
+_MAX_ROW_COLUMNS = 4
+_ITEM = re.compile(r"^\d+\.\s")
+_SEPARATOR = re.compile(r"^\|[\s|:-]+\|$")
+_LEAD_IN = re.compile(r"^[^。.]{1,24}[:：]$")
+
+
+def passage_units(section: Section) -> list[str]:
+    """A section cut where a reader would quote it: numbered items (with their sub-points),
+    paragraphs, the rows of a narrow table; the closing rule-id line is left out."""
+    units: list[str] = []
+    table: list[str] = []
+
+    def flush_table() -> None:
+        if not table:
+            return
+        rows = [r for r in table if not _SEPARATOR.match(r.strip())]
+        cells = [[c.strip() for c in r.strip().strip("|").split("|")] for r in rows]
+        if len(cells[0]) > _MAX_ROW_COLUMNS or len(cells) < 2:
+            units.append("\n".join(table))
+        else:
+            units.extend(" — ".join(row) for row in cells[1:])
+        table.clear()
+
+    for line in section.text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            table.append(stripped)
+            continue
+        flush_table()
+        if not stripped or is_rule_line(stripped) or _LEAD_IN.match(stripped):
+            continue  # "At a glance:" introduces a table; it says nothing by itself
+        if units and not _ITEM.match(stripped) and line.startswith((" ", "\t")):
+            units[-1] += "\n" + stripped  # a sub-point belongs to its item
+        else:
+            units.append(stripped)
+    flush_table()
+    return units
 
 
 def is_rule_line(line: str) -> bool:
@@ -238,3 +279,21 @@ def load_glossary(policies_dir: Path) -> list[tuple[tuple[str, ...], tuple[str, 
             raise KnowledgeError(f"{path}: terms[{i}] is empty")
         out.append((ja, en))
     return out
+
+
+# "(Expense policy §4, E2)", "(経費精算規程 第4条、E2)": a summary's closing line names what it summarises.
+_NAMED_REF = re.compile(r"([^,、()()]+?)\s*(?:第(\d+)条|§(\d+))")
+
+
+def summarised_ids(section: Section, titles: dict[str, str]) -> tuple[str, ...]:
+    """The sections a summary (an FAQ entry) names in its closing line, by id: `titles` maps each
+    document's title, in any language, to its document name. Empty for a section that names none."""
+    found: list[str] = []
+    for line in section.text.splitlines():
+        if not is_rule_line(line):
+            continue
+        for m in _NAMED_REF.finditer(line.strip()[1:-1]):
+            doc = titles.get(m.group(1).strip())
+            if doc and doc != section.doc:
+                found.append(f"{doc}#第{m.group(2) or m.group(3)}条")
+    return tuple(dict.fromkeys(found))

@@ -51,9 +51,13 @@ class Glossary:
         present = set(words.terms) | set(words.compounds)
         tags: list[str] = []
         covered: set[str] = set()
-        for entry in self._entries:
-            count = sum(_count_ja(j, norm, present) for j in entry.ja)
-            count += sum(_count_phrase(words.plain, p) for p in entry.phrases)
+        spans = _phrase_spans(self._entries, words.plain)
+        ja_spans = _ja_spans(self._entries, norm)
+        for k, entry in enumerate(self._entries):
+            # Words of two characters or more were counted where written (ja_spans); the others are whole
+            # words, and a dictionary form janome read (もらえる in もらえますか) counts once.
+            count = ja_spans.get(k, 0) or sum(_count_ja(j, norm, present) for j in entry.ja if not _spanned(j, norm))
+            count += spans.get(k, 0)
             if count:
                 tags += [entry.tag] * count
                 covered |= entry.words
@@ -75,6 +79,48 @@ def _same_stem(term: str, word: str) -> bool:
     return is_japanese(term) and len(term) > 2 and len(word) > 2 and term[:3] == word[:3]
 
 
-def _count_phrase(seq: tuple[str, ...], phrase: tuple[str, ...]) -> int:
-    n = len(phrase)
-    return sum(1 for i in range(len(seq) - n + 1) if seq[i : i + n] == phrase)
+def _phrase_spans(entries: list[_Entry], seq: tuple[str, ...]) -> dict[int, int]:
+    """How often each entry's English phrases occur in `seq`, longest first: words already read as
+    part of a longer phrase are not read again ("passed away" is a death, not an approver "away")."""
+    found: list[tuple[int, int, int]] = []  # (start, length, entry)
+    for k, entry in enumerate(entries):
+        for phrase in entry.phrases:
+            n = len(phrase)
+            found += [(i, n, k) for i in range(len(seq) - n + 1) if seq[i : i + n] == phrase]
+    taken: set[int] = set()
+    counts: dict[int, int] = {}
+    for start, n, k in sorted(found, key=lambda f: (-f[1], f[0])):
+        cells = set(range(start, start + n))
+        if cells & taken:
+            continue
+        taken |= cells
+        counts[k] = counts.get(k, 0) + 1
+    return counts
+
+
+def _spanned(word: str, text: str) -> bool:
+    return len(word) > 1 and is_japanese(word) and word in text
+
+
+def _ja_spans(entries: list[_Entry], text: str) -> dict[int, int]:
+    """How often each entry's Japanese words (of two characters or more) are written in `text`, longest
+    first: 承認 inside 自動承認 is the automatic approval, not a second idea."""
+    found: list[tuple[int, int, int]] = []  # (start, length, entry)
+    for k, entry in enumerate(entries):
+        for word in entry.ja:
+            if len(word) < 2 or not is_japanese(word):
+                continue
+            start = text.find(word)
+            while start >= 0:
+                found.append((start, len(word), k))
+                start = text.find(word, start + 1)
+    taken: set[int] = set()
+    counts: dict[int, int] = {}
+    for start, n, k in sorted(found, key=lambda f: (-f[1], f[0])):
+        cells = set(range(start, start + n))
+        if cells & taken:
+            # the same idea may name itself twice over (経費 inside 経費精算): one mention either way
+            continue
+        taken |= cells
+        counts[k] = counts.get(k, 0) + 1
+    return counts

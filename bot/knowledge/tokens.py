@@ -18,12 +18,15 @@ from janome.tokenizer import Tokenizer
 
 _JA_CHAR = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヵヶー"
 # A Japanese run keeps its digits ("10000000円以上"): janome reads 円以上 wrongly without them.
-_RUN = re.compile(rf"[0-9]*[{_JA_CHAR}][{_JA_CHAR}0-9]*|[a-z0-9]+(?:[-'.][a-z0-9]+)*")
+# A decimal ("3.5年") is its own number, not digits at the end of the Japanese before it.
+_RUN = re.compile(rf"[0-9]*[{_JA_CHAR}](?:[{_JA_CHAR}]|[0-9]+(?![.0-9]))*|[a-z0-9]+(?:[-'.][a-z0-9]+)*")
 _JA_RUN = re.compile(rf"[{_JA_CHAR}]")
 # "1.2万", "1000万", "1万2千", "3千": written-out multipliers, so "2万円" and "¥20,000" are one number.
 _UNITS = {"億": 100_000_000, "万": 10_000, "千": 1_000}
 _JA_MULTIPLIER = re.compile(r"(\d+(?:\.\d+)?)(億|万|千)(?:(\d+)千)?")
 _DIGIT_GROUPS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_HALF = re.compile(r"(\d+)(年|か月|ヶ月|日|時間)半")
+_CURRENCY = re.compile(r"[¥￥\\]\s?(\d[\d.]*)|(?<=\d)(?:円| ?yen\b)")
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -45,6 +48,14 @@ JA_STOPWORDS = _word_set(
     """する ある いる なる できる れる られる いう 思う くれる ない いい よい こと もの ため とき 場合 方 方法
     どう 何 いくら いつ 誰 どこ どれ どちら どの 教える 知る もらう 取れる 分 よう そう これ それ
     あれ ここ そこ 中 等 今 的 本当 気 つける みたい"""
+)
+# English words that help ranking but that a question is never "about": the verbs and adjectives of
+# asking (Japanese verbs are told apart by janome; English has no such reader here, so they are listed).
+EN_WEAK = _word_set(
+    """have has had having need needs needed keep kept put puts write wrote written ask asked asking check say
+    says said think mean means count counts counted still already just only really actually same new old
+    enough again ever even okay fine right wrong able sure yet way need let see look looking looked else come
+    comes came buy buys bought purchase purchased happen happens happened accidentally mistake"""
 )
 # Japanese parts of speech that name things; particles, auxiliaries and pronouns say nothing.
 _JA_NOUN_KEEP = ("一般", "固有名詞", "サ変接続", "形容動詞語幹", "ナイ形容詞語幹", "副詞可能")
@@ -94,7 +105,10 @@ def normalize(text: str) -> str:
     """NFKC (full-width letters and digits, ￥), lower case, `3,000` → `3000`, `2万` → `20000`."""
     text = unicodedata.normalize("NFKC", text).lower()
     text = _DIGIT_GROUPS.sub("", text)
-    return _JA_MULTIPLIER.sub(_expand_multiplier, text)
+    text = _JA_MULTIPLIER.sub(_expand_multiplier, text)
+    text = _HALF.sub(r"\1.5\2", text)  # 3年半 → 3.5年, as a grant table writes it
+    # An amount is its number: "¥30,000以上", "3万円以上" and "30,000 yen or more" read alike.
+    return _CURRENCY.sub(r"\1", text)
 
 
 def _expand_multiplier(m: re.Match[str]) -> str:
@@ -107,6 +121,20 @@ def _expand_multiplier(m: re.Match[str]) -> str:
 
 def is_japanese(text: str) -> bool:
     return bool(_JA_RUN.search(text))
+
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def japanese_share(text: str) -> float:
+    """How Japanese a text reads, 0–1: 1 with any kana; else its kanji against its English words."""
+    text = unicodedata.normalize("NFKC", text)
+    if _KANA.search(text):
+        return 1.0
+    kanji = len(_JA_RUN.findall(text))
+    words = len(_LATIN_WORD.findall(text))
+    return kanji / (kanji + words) if kanji + words else 0.0
 
 
 def stem(word: str) -> str:
@@ -148,6 +176,8 @@ def analyze(text: str) -> Words:
                     plain.append(word)
                     if part not in EN_STOPWORDS:
                         terms.append(word)
+                        if part in EN_WEAK:
+                            weak.add(word)
             if "-" in run:  # "non-compete" is also one word, as the glossary writes it
                 terms.append(stem(run.replace("-", "")))
     return Words(tuple(terms), tuple(compounds), frozenset(weak), tuple(plain))
@@ -178,3 +208,40 @@ def _japanese(run: str, terms: list[str], compounds: list[str], weak: set[str]) 
             terms.append(base)
             weak.add(base)
     close()
+
+
+# A bound written with a number: "30000以上", "100000を超える", "3000 or more", "over 500000".
+_BOUND_AFTER = re.compile(r"(\d+(?:\.\d+)?)\s?(以上|以下|超|未満|を超え|まで|or more|or less|and over|and under)")
+_BOUND_BEFORE = re.compile(r"\b(over|under|more than|less than|at least|at most|up to|from)\s(\d+(?:\.\d+)?)")
+_AT_LEAST = {"以上", "or more", "and over", "at least", "from"}
+_ABOVE = {"超", "を超え", "over", "more than"}
+_AT_MOST = {"以下", "まで", "or less", "at most", "up to"}
+# Amounts smaller than this are days, hours or people, not money a threshold is about.
+MIN_AMOUNT = 1000
+
+
+def amounts(text: str) -> list[float]:
+    """The amounts of money a text mentions (numbers of MIN_AMOUNT or more), normalised."""
+    return [float(n) for n in re.findall(r"\d+(?:\.\d+)?", normalize(text)) if float(n) >= MIN_AMOUNT]
+
+
+def thresholds(text: str) -> list[tuple[float, str]]:
+    """The amount bounds a text states: (value, "ge" | "gt" | "le" | "lt")."""
+    norm = normalize(text)
+    found = [(float(m.group(1)), _bound(m.group(2))) for m in _BOUND_AFTER.finditer(norm)]
+    found += [(float(m.group(2)), _bound(m.group(1))) for m in _BOUND_BEFORE.finditer(norm)]
+    return [(v, b) for v, b in found if v >= MIN_AMOUNT]
+
+
+def _bound(word: str) -> str:
+    if word in _AT_LEAST:
+        return "ge"
+    if word in _ABOVE:
+        return "gt"
+    if word in _AT_MOST:
+        return "le"
+    return "lt"
+
+
+def meets(amount: float, value: float, bound: str) -> bool:
+    return {"ge": amount >= value, "gt": amount > value, "le": amount <= value, "lt": amount < value}[bound]
