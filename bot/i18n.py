@@ -344,6 +344,12 @@ UI: dict[str, dict[str, str]] = {
         "ja": "#{id} は外貨の申請です。円換算額を添えて承認してください。例: /approve {id} yen=6800",
         "en": "#{id} is in a foreign currency: approve it with the yen amount, e.g. /approve {id} yen=6800",
     },
+    "err.value_required": {
+        "ja": "#{id} は契約金額を読み取れていません。契約金額を添えて承認してください。例: /approve {id} yen=12,000,000"
+        "(金額の定めがなければ yen=0)。{threshold}以上なら代表取締役の承認が加わります。",
+        "en": "The contract value of #{id} could not be read: approve it with the value, e.g. /approve {id} "
+        "yen=12,000,000 (yen=0 if it states none). At {threshold} or more the CEO approves too.",
+    },
     "err.not_found": {"ja": "#{id} という申請は見つかりません。", "en": "There is no request #{id}."},
     "err.not_approver": {
         "ja": "#{id} の承認者ではありません(現在の承認者: {approver}さん)。",
@@ -530,6 +536,12 @@ UI: dict[str, dict[str, str]] = {
     "contract_check.what_next": {
         "ja": "何も登録していません。読み取れる形式で送り直すか、法務に直接ご相談ください。",
         "en": "Nothing was filed. Please send it again in a readable form, or ask legal directly.",
+    },
+    "contract_check.value_unknown": {
+        "ja": "契約金額を読み取れなかったため、法務が承認時に金額を確認します。{threshold}以上であれば代表取締役の承認も加わります。"
+        "金額がわかる場合は、法務にお伝えいただくか /contract amount=… を添えて送ってください。",
+        "en": "The contract value could not be read, so legal confirms it when approving; at {threshold} or more the "
+        "CEO approves too. If you know the value, tell legal, or send the contract with /contract amount=….",
     },
     "contract_check.submitted.approved": {
         "ja": "契約書を確認しました(#{id})。相互の秘密保持契約で重大な指摘がないため、規程により承認しました。法務にも通知しています。",

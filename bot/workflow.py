@@ -22,6 +22,7 @@ from bot.directory import Directory
 from bot.models import (
     FINAL_STATUSES,
     ApprovalStep,
+    ContractReview,
     Decision,
     Details,
     Employee,
@@ -32,7 +33,7 @@ from bot.models import (
     Severity,
     Status,
 )
-from bot.rules.engine import decide
+from bot.rules.engine import contract_value_needed, decide
 from bot.rules.loader import RuleSet
 from bot.store import records
 from bot.store.db import Store
@@ -392,6 +393,12 @@ class Workflow:
                 return Result(False, "yen_required", req)
             if fixing and amount_jpy is not None:
                 req = self._fix_yen(req, actor, amount_jpy, at, today)
+            if self._contract_value_step(req, step):
+                # C3: legal gives the contract value the checker could not read, as finance gives yen (E8).
+                if amount_jpy is None:
+                    threshold = self.rules.contracts.approval.ceo_from_yen
+                    return Result(False, "value_required", req, {"threshold": f"¥{threshold:,}"})
+                req = self._fix_contract_value(req, actor, amount_jpy, at, today)
             done = replace(step, status="approved", acted_by=actor.id, acted_at=at, comment=reason)
             records.update_step(self.store, done)
             following = [
@@ -443,10 +450,30 @@ class Workflow:
         role = self.rules.expenses.foreign_currency.add_role
         return isinstance(details, ExpenseClaim) and details.currency != "JPY" and step.role == role
 
+    def _contract_value_step(self, req: Request, step: ApprovalStep) -> bool:
+        """The legal step of a contract whose value is still unknown (C3)."""
+        details = req.details
+        return (
+            isinstance(details, ContractReview) and step.role == "legal" and contract_value_needed(details, self.rules)
+        )
+
+    def _fix_contract_value(self, req: Request, actor: Employee, amount_yen: int, at: str, today: dt.date) -> Request:
+        """Record the contract value legal gave and add the CEO step when it reaches the threshold."""
+        assert isinstance(req.details, ContractReview)
+        details = replace(req.details, amount_yen=amount_yen)
+        return self._redecide(req, actor, details, at, today, "request.contract_value_set", {"amount_yen": amount_yen})
+
     def _fix_yen(self, req: Request, actor: Employee, amount_jpy: int, at: str, today: dt.date) -> Request:
         """Record the yen amount and add any step it now requires (an amount over the CEO's limit)."""
         assert req.id is not None and isinstance(req.details, ExpenseClaim)
         details = replace(req.details, amount_jpy=amount_jpy)
+        return self._redecide(req, actor, details, at, today, "request.yen_fixed", {"amount_jpy": amount_jpy})
+
+    def _redecide(
+        self, req: Request, actor: Employee, details: Details, at: str, today: dt.date, event: str, data: dict[str, Any]
+    ) -> Request:
+        """Decide again on details an approver completed, and add the steps the new decision needs."""
+        assert req.id is not None
         requester = self.directory.require(req.requester_id)
         decision = self.decide_for(requester, details, today, req.id)
         steps = records.get_steps(self.store, req.id)
@@ -463,13 +490,7 @@ class Workflow:
                 records.insert_step(self.store, replace(extra, seq=last + offset, status=status))
         new = self._move(req, req.status, at, details=details, decision=decision)
         self._save(req, new)
-        self.store.audit(
-            at,
-            actor.id,
-            "request.yen_fixed",
-            req.id,
-            {"amount_jpy": amount_jpy, "added_roles": [m.role for m in missing]},
-        )
+        self.store.audit(at, actor.id, event, req.id, {**data, "added_roles": [m.role for m in missing]})
         return new
 
     def _cancel(self, req: Request, actor: Employee, reason: str | None, at: str, today: dt.date) -> Result:

@@ -8,7 +8,8 @@ from bot.models import Reply
 from bot.services import Services
 from handlers.base import Command, Inbound, normalize, parse_request_id, result_reply, text_reply
 
-_YEN = re.compile(r"(?:^|\s)(?:yen=|円=|¥)(\d[\d,]*)(?:円)?(?=\s|$)", re.IGNORECASE)
+# The yen an approver gives: a foreign-currency claim's (E8) or an unread contract value (C3).
+_YEN = re.compile(r"(?:^|\s)(?:yen=|円=|amount=|金額=|¥)(\d[\d,]*)(?:円)?(?=\s|$)", re.IGNORECASE)
 
 # The command a person types, the workflow action it means.
 ACTION_OF_COMMAND = {

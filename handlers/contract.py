@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.i18n import t
-from bot.models import LOCALES, ContractReview, Reply
+from bot.models import LOCALES, ContractReview, Reply, Status
+from bot.rules.engine import contract_value_needed
 from bot.services import Services
 from bot.store import records
 from handlers.base import (
@@ -189,6 +190,10 @@ class ContractHandler:
             warn=counts["warning"],
             approver=services.name(step.approver_id if step else None, locale),
         )
+        if req.status is Status.PENDING and contract_value_needed(review, services.rules):
+            # The requester learns the value is still open and who settles it (C3), and how to give it.
+            threshold = f"¥{services.rules.contracts.approval.ceo_from_yen:,}"
+            lead += ("" if locale == "ja" else " ") + t("contract_check.value_unknown", locale, threshold=threshold)
         return [card_reply(req, services, locale, msg.employee, lead)]
 
 
@@ -210,7 +215,10 @@ def review_from_report(
         amount_yen=report.amount_yen,
         electronic=report.electronic,
         red_flags=tuple(i.rule_id for i in report.items if i.level == "red_flag"),
-        unread=tuple(n.key for n in report.notes if n.key == "contract.C1.pages_without_text"),
+        # What the rules must not approve unseen: a page with no text, a fee whose value could not be read.
+        unread=tuple(
+            n.key for n in report.notes if n.key in ("contract.C1.pages_without_text", "contract.C1.value_unread")
+        ),
         denied=tuple({"name": d.name, "reason": d.reason, "found_as": d.found_as} for d in report.denied),
         findings=findings,
         summary={loc: report_fields(report, loc) for loc in LOCALES},

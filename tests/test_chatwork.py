@@ -298,7 +298,10 @@ def test_a_contract_shared_in_chatwork_is_checked_and_legal_approves_by_reply(tm
         assert "承認 #1 / 却下 #1 理由 / 差戻し #1 理由" in card and "[C2.confidentiality]" in card
         task = e.wait(lambda: e.fake.tasks)[0]
         assert task["to_ids"] == LEGAL
+        # The contract states no value the checker could read: legal gives it (here: none) as it approves (C3).
         e.say(LEGAL, f"[To:{BOT_ID}] 経費ボットさん\n承認 #1", room="500005")
+        assert "契約金額を添えて承認してください" in e.wait_room("500005", 2)[1]
+        e.say(LEGAL, f"[To:{BOT_ID}] 経費ボットさん\n承認 #1 yen=0", room="500005")
         e.wait(lambda: e.fake.task_status[task["id"]] == "done")
         req = records.get_request(e.app.store, 1)
         assert req is not None and req.status.value == "approved" and req.decided_by == "e005"

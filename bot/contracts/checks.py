@@ -78,6 +78,81 @@ _DURING_TERM = re.compile(r"(本契約|契約)(の)?(有効)?期間中|有効期
 _COURT = re.compile(
     r"(?P<court>(?:さいたま|[一-龥々ヶ]{1,6})(?:地方|簡易|家庭|高等)裁判所|[a-z]+ (?:district|summary) court)"
 )
+# A foreign court in Japanese: シンガポールの裁判所, ニューヨーク州の州裁判所, 米国の裁判所.
+_COURT_JA_ABROAD = re.compile(
+    r"(?P<court>(?:[ァ-ヶー・]{2,15}(?:共和国|国|州|市)?|[一-龥]{1,6}(?:国|州))の?(?:州|連邦|地方|高等|最高)?裁判所)"
+)
+# Courts in English: "the courts of Singapore", "the Singapore courts", "the High Court of Singapore",
+# "the state and federal courts located in New York County". The place is read after "of/in" or
+# before "court(s)", leaving out words that name no place.
+_COURT_WORD_EN = re.compile(r"(?<![a-z])courts?(?![a-z])")
+_PLACE_AFTER_EN = re.compile(
+    r"^\s+(?:(?:of|in|at|for|located\s+in|sitting\s+in|situated\s+in|seated\s+in)\s+)"
+    r"(?:the\s+)?(?:(?:state|city|republic|county|province|kingdom|commonwealth|prefecture|district)\s+of\s+)?"
+    r"(?P<place>[a-z]+(?:\s+(?!(?:for|over|with|in|to|and|or|which|that|shall|will|having|as|regarding|of)\b)[a-z]+){0,2})"
+)
+_NOT_PLACE = frozenset(
+    {"the", "a", "an", "competent", "appropriate", "relevant", "proper", "ordinary", "any", "all", "such", "state",
+     "federal", "national", "local", "district", "summary", "high", "supreme", "superior", "circuit", "county",
+     "commercial", "international", "and", "or", "of", "courts", "court", "law", "civil", "exclusive",
+     "non-exclusive", "jurisdiction", "to", "by", "in", "with", "before", "submit", "submits", "its", "their",
+     "located", "having", "which", "shall", "will", "be", "is", "are", "agreed", "chosen", "first", "instance"}
+)  # fmt: skip
+_VENUE_EN = re.compile(
+    r"\b(?:venue|forum)\b[^.;]{0,50}?\b(?:shall|will|must)\s+(?:be|lie)\s+(?:exclusively\s+|solely\s+)?"
+    r"(?:in\s+)?(?:the\s+)?(?P<place>[a-z]+(?:\s+(?!(?:for|over|with|in|to|and|or|which|that|shall|will)\b)[a-z]+){0,2})"
+)
+_JAPAN = frozenset({"japan", "japanese", "日本", "日本国", "わが国", "我が国"})
+_NON_EXCLUSIVE = re.compile(r"(?:non-?\s?|not\s+|非)$")
+
+
+def court_names(text: str) -> list[tuple[str, str]]:
+    """(the court as named, its place) for every court a folded sentence names, in order. A court named
+    only as Japan's ("the courts of Japan", 日本の裁判所) has the place "japan": not foreign, not Tokyo."""
+    found: list[tuple[int, str, str]] = []
+    for m in _COURT.finditer(text):
+        found.append((m.start(), m.group("court"), m.group("court")))
+    for m in _COURT_JA_ABROAD.finditer(text):
+        if any(start <= m.start() < start + len(c) for start, c, _ in found):
+            continue
+        place = re.sub(r"の?(?:州|連邦|地方|高等|最高)?裁判所$", "", m.group("court"))
+        if place in ("管轄", "合意管轄", "専属的合意管轄") or not place:
+            continue
+        found.append((m.start(), m.group("court"), "japan" if place in _JAPAN else place))
+    for m in _COURT_WORD_EN.finditer(text):
+        if any(start <= m.start() < start + len(c) for start, c, _ in found):
+            continue
+        after = _PLACE_AFTER_EN.match(text[m.end() :])
+        before_words = re.findall(r"[a-z][a-z-]*", text[max(0, m.start() - 40) : m.start()])[-3:]
+        # Only the words right before "courts" name its place ("the Singapore courts"): "an order of a court" names
+        # none, so a word like "a" or "any" right before it means no place is said there.
+        before: list[str] = []
+        for w in reversed(before_words):
+            if w in _NOT_PLACE:
+                break
+            before.insert(0, w)
+        if after and after.group("place").split()[0] not in _NOT_PLACE:
+            place = after.group("place")
+            named = text[m.start() : m.end() + after.end()]
+        elif before:
+            place = " ".join(before)
+            named = f"{place} {m.group(0)}"
+        else:
+            continue
+        found.append((m.start(), named.strip(), "japan" if place in _JAPAN else place))
+    for m in _VENUE_EN.finditer(text):
+        place = m.group("place")
+        if place.split()[0] in _NOT_PLACE or any(m.start() <= start < m.end() for start, _, _ in found):
+            continue
+        found.append((m.start(), f"courts of {place}", "japan" if place in _JAPAN else place))
+    return [(c, p) for _, c, p in sorted(found)]
+
+
+def _exclusive(text: str, words: re.Pattern[str]) -> bool:
+    """An exclusive court: "exclusive jurisdiction", 専属的合意管轄, but never "non-exclusive" / 非専属."""
+    return any(not _NON_EXCLUSIVE.search(text[max(0, m.start() - 5) : m.start()]) for m in words.finditer(text))
+
+
 _SEAT = re.compile(r"(?P<who>[^\s、。()（）]{1,12}?)の(?:本店|本社|住所|所在地|主たる事務所)")
 _ARBITRATION = re.compile(r"仲裁|arbitrat|icc\b|siac|jcaa|hkiac|aaa\b")
 _LAW_WORD = re.compile(r"法|law")
@@ -98,11 +173,12 @@ _WITHIN = re.compile(
 )
 _WITHIN_EN = re.compile(
     r"within\s+(?:(?P<w>[a-z-]+)\s*)?\(?(?P<n>\d+)?\)?\s*days\s+(?:after|of|from|following|upon)\s+(?:the\s+)?"
-    r"(?:date\s+of\s+)?(?:[a-z]+'s\s+)?(?P<base>receipt|delivery|acceptance|invoice|completion|the\s+invoice|receiving)"
+    r"(?:date\s+of\s+)?(?:[a-z]+'s\s+|(?:the\s+)?[a-z]+\s+(?=receives|accepts))?"
+    r"(?P<base>receipt|delivery|acceptance|invoice|completion|the\s+invoice|receiving|receives|accepts)"
 )
 _NET = re.compile(r"\bnet\s*(?P<n>\d{1,3})\b")
 _EOM_EN = re.compile(r"end\s+of\s+the\s+(?P<when>month|second\s+month|following\s+month)\s+following")
-_LATE_BASES = ("検収", "検査", "請求", "acceptance", "invoice", "the invoice")
+_LATE_BASES = ("検収", "検査", "請求", "acceptance", "accepts", "invoice", "the invoice")
 _MONTH_OFFSET = {"当月": 0, "翌月": 1, "翌々月": 2, "翌翌月": 2}
 _NOTICE_JA = re.compile(rf"(?P<n>{NUM})\s*(?P<unit>か月|ヶ月|ケ月|カ月|箇月|ヵ月|日|週間)\s*前")
 _NOTICE_EN = re.compile(
@@ -166,7 +242,27 @@ class Context:
                     return frozenset({side}) if side in (US, THEM) else frozenset()
         return self.who(sentence)
 
+    @cached_property
+    def pair_re(self) -> re.Pattern[str] | None:
+        """ "Either Client or Contractor", "both HW and the Supplier": the two parties named together as one subject."""
+        if self.label_re is None:
+            return None
+        one = f"(?:the\\s+)?(?:{self.label_re.pattern})"
+        return re.compile(rf"\b(?:either|both|neither|each of)\s+(?P<a>{one})\s+(?:or|and|nor)\s+(?P<b>{one})")
+
+    def _pair(self, sentence: str) -> bool:
+        if self.pair_re is None:
+            return False
+        for m in self.pair_re.finditer(sentence):
+            a = self.side(re.sub(r"^the\s+", "", m.group("a")))
+            b = self.side(re.sub(r"^the\s+", "", m.group("b")))
+            if {a, b} == {US, THEM}:
+                return True
+        return False
+
     def _subject(self, sentence: str) -> frozenset[str] | None:
+        if self._pair(sentence):
+            return BOTH
         best: tuple[int, frozenset[str]] | None = None
         for m in self.mutual.finditer(sentence):
             if _is_subject(sentence, m.end()):
@@ -185,13 +281,26 @@ class Context:
     def clauses(self) -> Iterator[Clause]:
         yield from (c for c in self.contract.clauses if c.kind != "closing")
 
-    def sentences(self, pattern: re.Pattern[str]) -> Iterator[tuple[Clause, Sentence]]:
-        """Sentences that mention `pattern`, or every sentence of a clause whose title does."""
-        for clause in self.clauses():
-            title_hit = bool(pattern.search(clause.folded_title))
+    def sentences(
+        self, pattern: re.Pattern[str], title: re.Pattern[str] | None = None
+    ) -> Iterator[tuple[Clause, Sentence]]:
+        """Sentences that mention `pattern`, or every sentence of a clause whose title does (or matches
+        `title`, the item's heading words). The articles headed for the item come first: a word met in passing
+        elsewhere ("by bank transfer to the account designated by Contractor" beside the IP article) is read only
+        when the headed article settles nothing."""
+        clauses = list(self.clauses())
+        headed = [c for c in clauses if self.titled(c, pattern, title)]
+        for clause in [*headed, *(c for c in clauses if c not in headed)]:
+            title_hit = clause in headed
             for s in clause.sentences:
                 if title_hit or pattern.search(s.folded.text):
                     yield clause, s
+
+    @staticmethod
+    def titled(clause: Clause, pattern: re.Pattern[str], title: re.Pattern[str] | None = None) -> bool:
+        """Whether the article's title puts it on the item: "Non-Competition", 第8条（競業避止）."""
+        folded = clause.folded_title
+        return bool(folded) and bool(pattern.search(folded) or (title is not None and title.search(folded)))
 
 
 def _is_subject(sentence: str, end: int) -> bool:
@@ -215,6 +324,11 @@ def _inside_mutual(sentence: str, at: int, mutual: re.Pattern[str]) -> bool:
 
 
 Check = Callable[[Any, str, Context], ItemResult]
+
+
+def _headings(item: Any, *words: list[str]) -> re.Pattern[str]:
+    """The item's topic words and heading words, for reading article titles."""
+    return word_pattern([w for group in words for w in group] + list(getattr(item, "heading_words", [])))
 
 
 def _result(
@@ -282,7 +396,7 @@ def shown_period(p: Duration) -> dict[str, str]:
 
 def check_presence(item: PresenceCheck, key: str, ctx: Context) -> ItemResult:
     pattern = word_pattern(item.words)
-    for clause, s in ctx.sentences(pattern):
+    for clause, s in ctx.sentences(pattern, _headings(item, item.words)):
         return _result(key, item, ItemStatus.OK, "presence.ok", (clause, s), item={"ja": item.ja, "en": item.en})
     return _result(key, item, ItemStatus.MISSING, "presence.missing", item={"ja": item.ja, "en": item.en})
 
@@ -299,9 +413,11 @@ def check_liability(item: LiabilityCheck, key: str, ctx: Context) -> ItemResult:
     capped: tuple[Clause, Sentence] | None = None
     scope_only: tuple[Clause, Sentence] | None = None
     first_ours: tuple[Clause, Sentence] | None = None
-    for clause, s in ctx.sentences(topic):
+    title = _headings(item, item.topic_words)
+    for clause, s in ctx.sentences(topic, title):
         text = s.folded.text
-        if not (topic.search(text) or caps.search(text) or _NEGATION.search(text)):
+        titled = ctx.titled(clause, topic, title)
+        if not (topic.search(text) or caps.search(text) or _NEGATION.search(text) or titled):
             continue
         found = True
         bound = ctx.who(text) or frozenset({"unknown"})
@@ -342,10 +458,54 @@ def _notice(text: str) -> Duration | None:
     return None
 
 
+# Negation around a renewal word: "自動更新しない", "自動的に更新されるものではない", "更新されず".
+_JA_NOT_AFTER = re.compile(
+    r"^(?:[はをもが]|の定めは|条項は)?\s*(?:"
+    r"(?:され|し|行われ|行わ|いたし|致し|せ)(?:ない|ません|ず)"
+    r"|(?:される|する)?(?:もの|こと)(?:では|とは|は)?(?:ない|なく|ありません)"
+    r"|なし|無し|ない|なく|ありません)"
+)
+# …unless the negation is what a party says to stop the renewal: "自動更新しない旨を通知", "更新しない場合".
+_JA_OPT_OUT_AFTER = re.compile(r"^[^。、]{0,3}?(?:旨|との|ことを|意思|場合|限り|とき|ときは)")
+# "shall not renew automatically", "will not automatically renew", "no automatic renewal": a negation up
+# to three words before, within the same part of the sentence (a comma ends it).
+_EN_NOT_BEFORE = re.compile(r"(?<![a-z])(?:not|no|never|without|neither|nor|non)\b[\s-]*(?:[a-z]+[\s-]+){0,3}$")
+_EN_NOT_AFTER = re.compile(r"^\s*(?:shall|will|does|is|are)\s+not\b|^\s*(?:does|do)\s+not\s+apply")
+# In an article titled "自動更新" / "Automatic Renewal", any of these says the contract goes on.
+_GENERIC_RENEWAL = re.compile(r"更新|延長|継続|renew|extend|extension|continue|successive")
+
+
+def _negated(text: str, start: int, end: int) -> bool:
+    """Whether the renewal words at text[start:end] are said not to apply."""
+    after = text[end : end + 24]
+    if m := _JA_NOT_AFTER.match(after):
+        return not _JA_OPT_OUT_AFTER.match(after[m.end() :])
+    before = re.split(r"[,;:、。]|\bunless\b|\bif\b|\bexcept\b", text[max(0, start - 40) : start])[-1]
+    return bool(_EN_NOT_BEFORE.search(before) or _EN_NOT_AFTER.match(after))
+
+
+def renews(text: str, words: re.Pattern[str]) -> bool:
+    """A folded sentence says the contract renews: a renewal word not negated where it stands."""
+    return any(not _negated(text, m.start(), m.end()) for m in words.finditer(text))
+
+
+def _title_negated(clause: Clause) -> bool:
+    """ "No Automatic Renewal" / 自動更新なし as an article title."""
+    title = clause.folded_title
+    return bool(re.search(r"\bno\b|\bnon-|なし|無し|しない|されない", title))
+
+
 def check_renewal(item: RenewalCheck, key: str, ctx: Context) -> ItemResult:
-    renews = word_pattern(item.renewal_words)
+    renewal = word_pattern(item.renewal_words)
     opt_out = word_pattern(item.opt_out_words)
-    hit = next(((c, s) for c, s in ctx.sentences(renews) if renews.search(s.folded.text)), None)
+    auto_title = word_pattern(item.heading_words) if item.heading_words else None
+    hit: tuple[Clause, Sentence] | None = None
+    for c, s in ctx.sentences(renewal, auto_title):
+        text = s.folded.text
+        titled = auto_title is not None and ctx.titled(c, auto_title)
+        if renews(text, renewal) or (titled and renews(text, _GENERIC_RENEWAL) and not _title_negated(c)):
+            hit = (c, s)
+            break
     if hit is None:
         return _result(key, item, ItemStatus.OK, "renewal.none", renewal=False)
     clause, s = hit
@@ -379,10 +539,11 @@ def check_renewal(item: RenewalCheck, key: str, ctx: Context) -> ItemResult:
 
 def check_termination(item: TerminationCheck, key: str, ctx: Context) -> ItemResult:
     words = word_pattern(item.words)
+    title = _headings(item, item.words)
     rights: dict[str, tuple[Clause, Sentence]] = {}
     convenience: dict[str, tuple[Clause, Sentence]] = {}
     first: tuple[Clause, Sentence] | None = None
-    for clause, s in ctx.sentences(words):
+    for clause, s in ctx.sentences(words, title):
         text = s.folded.text
         if not words.search(text) and not _RIGHT.search(text):
             continue
@@ -415,9 +576,10 @@ def check_termination(item: TerminationCheck, key: str, ctx: Context) -> ItemRes
 
 def check_governing_law(item: GoverningLawCheck, key: str, ctx: Context) -> ItemResult:
     topic, allowed = word_pattern(item.topic_words), word_pattern(item.allowed_words)
-    for clause, s in ctx.sentences(topic):
+    title = _headings(item, item.topic_words)
+    for clause, s in ctx.sentences(topic, title):
         text = s.folded.text
-        if not topic.search(text) or not _LAW_WORD.search(text):
+        if not (topic.search(text) or ctx.titled(clause, topic, title)) or not _LAW_WORD.search(text):
             continue
         if allowed.search(text):
             return _result(key, item, ItemStatus.OK, "governing_law.japan", (clause, s))
@@ -427,31 +589,41 @@ def check_governing_law(item: GoverningLawCheck, key: str, ctx: Context) -> Item
 
 def check_jurisdiction(item: JurisdictionCheck, key: str, ctx: Context) -> ItemResult:
     topic = word_pattern(item.topic_words)
+    title = _headings(item, item.topic_words)
     courts = word_pattern(item.courts)
     exclusive, ours = word_pattern(item.exclusive_words), word_pattern(item.our_choice_words)
-    for clause, s in ctx.sentences(topic):
+    # The article headed for it first ("Governing Law and Jurisdiction", 合意管轄): a court met in passing elsewhere
+    # ("an order of a court" in the confidentiality article) says nothing about where disputes go.
+    found = list(ctx.sentences(topic, title))
+    found.sort(key=lambda cs: not ctx.titled(cs[0], topic, title))
+    for clause, s in found:
         text = s.folded.text
-        if not re.search(r"裁判所|court|仲裁|arbitrat", text):
+        if not re.search(r"裁判所|court|仲裁|arbitrat|venue|forum", text):
             continue
         cite = (clause, s)
         if _ARBITRATION.search(text) and not courts.search(text):
             return _result(key, item, ItemStatus.RED_FLAG, "jurisdiction.arbitration", cite)
-        named = [m.group("court") for m in _COURT.finditer(text)]
-        ok_courts = [c for c in named if courts.search(c)]
-        others = [c for c in named if not courts.search(c)]
+        named = court_names(text)
+        ok_courts = [c for c, _ in named if courts.search(c)]
+        others = [c for c, place in named if not courts.search(c) and place not in _JAPAN]
+        is_exclusive = _exclusive(text, exclusive)
         chooser = ours.search(text)
         # "甲の選択により": the party just before the words is the one who chooses.
         chosen_by_us = chooser is not None and ctx.who(text[max(0, chooser.start() - 12) : chooser.start()] + "は") == {
             US
         }
         if ok_courts and not others:
-            if exclusive.search(text) or chosen_by_us:
-                return _result(key, item, ItemStatus.OK, "jurisdiction.tokyo", cite, court=ok_courts[0])
-            return _result(key, item, ItemStatus.WARNING, "jurisdiction.not_exclusive", cite, court=ok_courts[0])
+            shown = _as_written(s, ok_courts[0])
+            if is_exclusive or chosen_by_us:
+                return _result(key, item, ItemStatus.OK, "jurisdiction.tokyo", cite, court=shown)
+            return _result(key, item, ItemStatus.WARNING, "jurisdiction.not_exclusive", cite, court=shown)
         if ok_courts and others and chosen_by_us:
-            return _result(key, item, ItemStatus.OK, "jurisdiction.our_choice", cite, court=ok_courts[0])
+            shown = _as_written(s, ok_courts[0])
+            return _result(key, item, ItemStatus.OK, "jurisdiction.our_choice", cite, court=shown)
         if others:
-            return _result(key, item, ItemStatus.RED_FLAG, "jurisdiction.other_court", cite, court=others[0])
+            reason = "jurisdiction.other_court_exclusive" if is_exclusive else "jurisdiction.other_court"
+            shown = _as_written(s, others[0])
+            return _result(key, item, ItemStatus.RED_FLAG, reason, cite, court=shown, exclusive=is_exclusive)
         seat = _SEAT.search(text)
         if seat:
             side = ctx.who(seat.group("who")[-6:] + "は")
@@ -461,6 +633,15 @@ def check_jurisdiction(item: JurisdictionCheck, key: str, ctx: Context) -> ItemR
                 return _result(key, item, ItemStatus.RED_FLAG, "jurisdiction.their_seat", cite)
         return _result(key, item, ItemStatus.WARNING, "jurisdiction.unclear", cite)
     return _result(key, item, ItemStatus.MISSING, "jurisdiction.missing")
+
+
+def _as_written(sentence: Sentence, folded_words: str) -> str:
+    """The court as the contract writes it ("the courts of Singapore"), from its folded form."""
+    at = sentence.folded.text.find(folded_words)
+    if at < 0:
+        return folded_words
+    start, end = sentence.folded.span(at, at + len(folded_words))
+    return " ".join(sentence.folded.source[start:end].split())
 
 
 # -- payment -------------------------------------------------------------------------------------
@@ -559,6 +740,11 @@ def check_payment(item: PaymentCheck, key: str, ctx: Context) -> ItemResult:
 # -- intellectual property -----------------------------------------------------------------------
 
 
+_VEST_LEAD = re.compile(
+    r"[a-z]*\s+(?:(?:solely|exclusively|absolutely|wholly|fully)\s+)?(?:of|to|in|with|by)\s+(?:the\s+)?"
+)
+
+
 def _vests_in(ctx: Context, text: str, vest: re.Pattern[str]) -> frozenset[str]:
     """Who gets the rights: the party just before に帰属/に移転, after "vest in"/"assign to", or the
     subject of 留保/retain."""
@@ -574,6 +760,10 @@ def _vests_in(ctx: Context, text: str, vest: re.Pattern[str]) -> frozenset[str]:
             hit = ctx.label_re.search(after)
             if hit:
                 return frozenset({ctx.side(hit.group(0))})
+        # "the sole and exclusive property of Client", "shall belong solely to Client": the party right after.
+        lead = _VEST_LEAD.match(after)
+        if lead and (hit := ctx.label_re.match(after, lead.end())):
+            return frozenset({ctx.side(hit.group(0))})
         if re.match(r"(?:する|される|し|され)", after) or m.group(0).startswith(("retain", "留保")):
             subject = ctx.who(text)
             if subject and subject != BOTH:
@@ -591,6 +781,28 @@ def _we_commission(ctx: Context, pay_words: list[str]) -> bool | None:
     return None
 
 
+# Articles of a statute cited in either language: 第27条及び第28条, 27条・28条, "Articles 27 and 28",
+# "Art. 27 and Art. 28", "Sections 27 and 28".
+_ARTICLES_JA = re.compile(r"第?\s*(?P<n>\d{1,3})\s*条")
+_ARTICLES_EN = re.compile(
+    r"\b(?:articles?|arts?\.?|sections?|§§?)\s*(?P<list>\d{1,3}(?:\s*(?:,|and|&|or|及び|・)\s*(?:(?:articles?|arts?\.?|sections?)\s*)?\d{1,3})*)"
+)
+
+
+def articles_cited(text: str) -> set[int]:
+    """Every article number a folded text cites, in Japanese or English."""
+    found = {int(m.group("n")) for m in _ARTICLES_JA.finditer(text)}
+    for m in _ARTICLES_EN.finditer(text):
+        found |= {int(n) for n in re.findall(r"\d{1,3}", m.group("list"))}
+    return found
+
+
+def _named(need: str, cited: set[int], text: str) -> bool:
+    """A `copyright_needs` entry ("27条") is met when that article is cited in either language."""
+    m = re.fullmatch(r"第?\s*(\d{1,3})\s*条", fold(need))
+    return int(m.group(1)) in cited if m else fold(need) in text
+
+
 def check_ip(item: IpCheck, key: str, ctx: Context) -> ItemResult:
     if ctx.meta.type_key not in item.applies_to_types:
         return _result(key, item, ItemStatus.OK, "ip.not_applicable", applicable=False)
@@ -601,7 +813,7 @@ def check_ip(item: IpCheck, key: str, ctx: Context) -> ItemResult:
     topic, vest = word_pattern(item.topic_words), word_pattern(item.vest_words)
     copyright_words = folded_words(item.copyright_words)
     first: tuple[Clause, Sentence] | None = None
-    for clause, s in ctx.sentences(topic):
+    for clause, s in ctx.sentences(topic, _headings(item, item.topic_words)):
         text = s.folded.text
         shared = "共有" in text or "jointly own" in text
         if not vest.search(text) and not shared:
@@ -613,7 +825,8 @@ def check_ip(item: IpCheck, key: str, ctx: Context) -> ItemResult:
         if target == {THEM}:
             return _result(key, item, ItemStatus.RED_FLAG, "ip.vests_in_them", (clause, s))
         if target == {US}:
-            needs = [n for n in item.copyright_needs if fold(n) not in clause.folded.text]
+            cited = articles_cited(clause.folded.text)
+            needs = [n for n in item.copyright_needs if not _named(n, cited, clause.folded.text)]
             if any(w in text for w in copyright_words) and needs:
                 return _result(
                     key, item, ItemStatus.WARNING, "ip.adaptation_rights", (clause, s), needs="・".join(needs)
@@ -632,7 +845,7 @@ def check_confidentiality(item: ConfidentialityCheck, key: str, ctx: Context) ->
     bound: dict[str, tuple[Clause, Sentence]] = {}
     first: tuple[Clause, Sentence] | None = None
     role_based: tuple[Clause, Sentence] | None = None
-    for clause, s in ctx.sentences(topic):
+    for clause, s in ctx.sentences(topic, _headings(item, item.topic_words)):
         text = s.folded.text
         if not _DUTY.search(text):
             continue
@@ -689,10 +902,24 @@ def _duration_in(text: str) -> Duration | None:
     return None
 
 
+# What a restraint says when its article's title names the competition it restrains.
+_RESTRAINT = re.compile(
+    r"してはならない|しない|行わない|従事し|営ん|禁止|shall\s+not|will\s+not|may\s+not|must\s+not|refrain|agrees?\s+not"
+    r"|prohibit|restrict"
+)
+
+
 def check_non_compete(item: NonCompeteCheck, key: str, ctx: Context) -> ItemResult:
     topic = word_pattern(item.topic_words)
+    title = _headings(item, item.topic_words)
     limit = shown_period(item.max)
-    hits = [(c, s) for c, s in ctx.sentences(topic) if topic.search(s.folded.text)]
+    # A sentence of an article titled "Non-Competition" is on the item even when it says only "shall
+    # not engage in any similar business"; elsewhere the sentence itself must name competition.
+    hits = [
+        (c, s)
+        for c, s in ctx.sentences(topic, title)
+        if topic.search(s.folded.text) or (ctx.titled(c, topic, title) and _RESTRAINT.search(s.folded.text))
+    ]
     if not hits:
         return _result(key, item, ItemStatus.OK, "non_compete.none", limit=limit)
     bound_them_only = True

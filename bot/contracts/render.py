@@ -85,7 +85,7 @@ def report_findings(report: ContractReport, *, include_ok: bool = True) -> tuple
                 "C3", Severity.INFO, Message("contract.C3.ceo", {"threshold": threshold}), amount_yen=report.amount_yen
             )
         )
-    elif report.amount_yen is None and report.meta.type_key not in report.auto_approve_types:
+    elif report.value_needed:
         out.append(_finding("C3", Severity.INFO, Message("contract.C3.amount_unknown", {"threshold": threshold})))
     stamp = report.stamp
     out.append(
@@ -111,8 +111,8 @@ def report_fields(report: ContractReport, locale: str) -> tuple[tuple[str, str],
     if meta.parties:
         shown = [t("contract.value.us", locale, name=p.name) if p.is_us else p.name for p in meta.parties]
         fields.append((t("contract.field.parties", locale), " / ".join(shown)))
-    if meta.amount and report.amount_yen == meta.amount.yen and meta.amount.monthly:
-        amount = t("contract.value.monthly", locale, amount=_yen(meta.amount.yen))
+    if meta.amount and report.amount_yen == meta.amount.yen and meta.amount.basis in ("monthly", "annual", "total"):
+        amount = t(f"contract.value.{meta.amount.basis}", locale, amount=_yen(meta.amount.yen))
     else:
         amount = _yen(report.amount_yen) if report.amount_yen is not None else unknown
     fields.append((t("contract.field.amount", locale), amount))

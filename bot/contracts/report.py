@@ -18,13 +18,15 @@ from bot.contracts.extract import ContractMeta, Party, company_key, is_deny_list
 from bot.contracts.judge import ChecklistEntry, ItemJudge, run_judge
 from bot.contracts.model import ItemResult, Message
 from bot.contracts.stamp import UNKNOWN, StampDuty, stamp_duty
-from bot.contracts.text import fold, word_pattern
+from bot.contracts.text import fold, stem_pattern
 from bot.contracts.wording import Drafter, DraftRequest, Wording, default_wording
 from bot.i18n import both
 from bot.rules.loader import RuleSet
 from bot.rules.schema import ContractPolicy
 
 log = logging.getLogger(__name__)
+
+VALUE_UNREAD = "contract.C1.value_unread"  # the same key bot.rules.engine routes on
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,24 @@ class ContractReport:
         return self.amount_yen is not None and self.amount_yen >= self.ceo_from_yen
 
     @property
+    def value_unread(self) -> bool:
+        """The contract states a fee, but no value could be worked out from it (nor was one given)."""
+        return self.amount_yen is None and any(n.key == VALUE_UNREAD for n in self.notes)
+
+    @property
+    def value_needed(self) -> bool:
+        """C3: the value is still to be given (by legal as it approves) before the CEO threshold applies:
+        the same test as the rules' (bot.rules.engine.contract_value_needed)."""
+        if self.amount_yen is not None:
+            return False
+        return self.meta.type_key not in self.auto_approve_types or self.value_unread
+
+    @property
     def auto_approvable(self) -> bool:
-        """C3 with C5 and the CEO threshold applied: nothing but a standard NDA, never a denied party."""
-        return self.is_standard_mutual_nda and not self.counterparty_denied and not self.needs_ceo
+        """C3 with C5 and the CEO threshold applied: nothing but a standard NDA, never a denied party, never
+        one whose value could not be read."""
+        blocked = self.counterparty_denied or self.needs_ceo or self.value_needed
+        return self.is_standard_mutual_nda and not blocked
 
     def item(self, key: str) -> ItemResult:
         return next(i for i in self.items if i.key == key)
@@ -169,6 +186,8 @@ def check_contract(
         )
     if meta.us is None:
         notes.append(Message("contract.C1.us_unknown"))
+    if value is None and (meta.value_unread or meta.foreign_currency):
+        notes.append(Message(VALUE_UNREAD))
 
     renews = any(i.facts.get("renewal") for i in items)
     return ContractReport(
@@ -302,7 +321,8 @@ def _stamp(
     klass = ctype.stamp_class
     folded_all = "\n".join(c.folded.text for c in contract.clauses)
     for refine in ctype.stamp_refine:
-        if word_pattern(refine.if_any).search(folded_all):
+        # By stem: 完成させる in the rule file finds 完成させ, 完成し and 完成する in the contract.
+        if stem_pattern(refine.if_any).search(folded_all):
             klass = refine.stamp_class
             break
     if klass in ("no1", "no2") and stamp_amount is None and meta.foreign_currency and not electronic:

@@ -139,3 +139,38 @@ def word_pattern(words: Iterable[str]) -> re.Pattern[str]:
             escaped = r"(?<![a-z0-9])" + escaped
         parts.append(escaped)
     return re.compile("|".join(parts) if parts else r"(?!x)x")
+
+
+# The rows of the kana table: a verb's ending changes within one row as it conjugates (完成さ-せる,
+# 完成し-た, 完成す-る all keep the サ行).
+_KANA_ROWS = (
+    "あいうえお", "かきくけこ", "がぎぐげご", "さしすせそ", "ざじずぜぞ", "たちつてと", "だぢづでど", "なにぬねの",
+    "はひふへほ", "ばびぶべぼ", "まみむめも", "らりるれろ", "わゐゑをん",
+)  # fmt: skip
+_PARTICLES = "とをにがはのでも"
+_OKURIGANA = re.compile(r"(?P<stem>.*[^\u3041-\u309f])(?P<tail>[\u3041-\u309f]+)$")
+
+
+def _stem(word: str) -> str:
+    """A folded Japanese verb as a regex matching every form of it: 完成させる → 完成[さしすせそ].
+    A word with no kana ending (請負, "quasi-mandate") stays as it is."""
+    m = _OKURIGANA.match(word)
+    if m is None or len(m.group("stem")) < 2:
+        return re.escape(word)
+    stem, tail = m.group("stem"), m.group("tail")
+    if len(tail) > 1 and tail[0] in _PARTICLES:
+        stem, tail = stem + tail[0], tail[1:]  # 委任契約とする: the particle stays, the verb after it is stemmed
+    row = next((r for r in _KANA_ROWS if tail[0] in r), tail[0])
+    return re.escape(stem) + f"[{row}]"
+
+
+def stem_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """Like `word_pattern`, but a Japanese verb matches by its stem, in any conjugation: a rule file
+    lists 完成させる once and 完成させ, 完成し, 完成する, 完成します all match."""
+    parts = []
+    for w in folded_words(words):
+        if w[:1].isascii() and w[:1].isalnum():
+            parts.append(r"(?<![a-z0-9])" + re.escape(w))
+        else:
+            parts.append(_stem(w))
+    return re.compile("|".join(parts) if parts else r"(?!x)x")

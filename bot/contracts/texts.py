@@ -156,6 +156,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "管轄裁判所が{court}です(基準: 東京地方裁判所)。",
         "en": "The agreed court is {court} (standard: Tokyo District Court).",
     },
+    "contract.jurisdiction.other_court_exclusive": {
+        "ja": "{court}が専属的な管轄裁判所とされています(基準: 東京地方裁判所)。",
+        "en": "{court} is given exclusive jurisdiction (standard: Tokyo District Court).",
+    },
     "contract.jurisdiction.their_seat": {
         "ja": "管轄が相手方の所在地の裁判所です(基準: 東京地方裁判所)。",
         "en": "The court is the one at the counterparty's seat (standard: Tokyo District Court).",
@@ -376,6 +380,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "contract.value.months": {"ja": "{n}か月", "en": "{n} months"},
     "contract.value.years": {"ja": "{n}年", "en": "{n} years"},
     "contract.value.monthly": {"ja": "{amount}(月額×期間)", "en": "{amount} (monthly fee × term)"},
+    "contract.value.annual": {"ja": "{amount}(年額×期間)", "en": "{amount} (yearly fee × term)"},
+    "contract.value.total": {"ja": "{amount}(総額)", "en": "{amount} (stated total)"},
     "contract.value.us": {"ja": "{name}(当社)", "en": "{name} (us)"},
     "contract.summary": {
         "ja": "重大 {red}件・注意 {warn}件・問題なし {ok}件",
@@ -399,8 +405,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The contract value is {threshold} or more, so the CEO approves too.",
     },
     "contract.C3.amount_unknown": {
-        "ja": "契約金額を読み取れませんでした。{threshold}以上の場合は代表取締役の承認も必要です。",
-        "en": "The contract value could not be read; at {threshold} or more the CEO approves too.",
+        "ja": "契約金額を読み取れませんでした。{threshold}以上の場合は代表取締役の承認も必要です。"
+        "法務は承認時に契約金額を添えてください(例: 承認 #番号 yen=12,000,000、金額の定めがなければ yen=0)。",
+        "en": "The contract value could not be read; at {threshold} or more the CEO approves too. Legal gives the "
+        "value when approving (e.g. approve #id yen=12,000,000, or yen=0 if the contract states none).",
+    },
+    "contract.C1.value_unread": {
+        "ja": "料金の定めはありますが、契約金額を計算できませんでした(月額・年額の料金に対し期間が読み取れない等)。",
+        "en": "The contract states a fee, but its value could not be worked out (e.g. a monthly or yearly fee "
+        "with no term to multiply it by).",
     },
     "contract.C5.denied": {
         "ja": "相手方「{name}」は取引禁止先リスト(「{listed}」)に載っています。"

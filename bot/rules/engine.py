@@ -604,7 +604,8 @@ def decide_contract(review: ContractReview, ctx: DecisionContext) -> Decision:
         and not review.unread  # a page nobody could read is never approved unseen
     )
     needs_ceo = review.amount_yen is not None and review.amount_yen >= p.ceo_from_yen
-    auto = standard and not denied and not needs_ceo
+    # A value the checker could not read is never taken for "below the threshold" by an automatic approval.
+    auto = standard and not denied and not needs_ceo and not contract_value_needed(review, ctx.rules)
     if auto:
         d.add(finding("C3", Severity.INFO, "contract.C3.auto"))
         d.notify.append("legal")
@@ -616,9 +617,23 @@ def decide_contract(review: ContractReview, ctx: DecisionContext) -> Decision:
             finding("C3", Severity.INFO, "contract.C3.ceo", {"amount_yen": review.amount_yen}, threshold=threshold)
         )
         d.route("ceo", "C3")
-    elif review.amount_yen is None and review.contract_type not in p.auto_approve_types:
-        d.add(finding("C3", Severity.INFO, "contract.C3.amount_unknown", threshold=threshold))
+    elif contract_value_needed(review, ctx.rules):
+        # Legal gives the value as it approves (the workflow asks for it), and the CEO step is added from
+        # the threshold up: an unread value never lets a contract skip the CEO silently.
+        d.add(finding("C3", Severity.WARNING, "contract.C3.amount_unknown", threshold=threshold))
     return d.finish(ctx.rules, auto=False)
+
+
+VALUE_UNREAD = "contract.C1.value_unread"  # the checker saw a fee but could not work out the value
+
+
+def contract_value_needed(review: ContractReview, rules: RuleSet) -> bool:
+    """C3: whether the contract's value is still to be given before the CEO threshold can be applied.
+    Nobody gave one and none was read, and either the contract is of a kind that has a value (not an
+    NDA as shipped) or the checker saw a fee it could not turn into a value."""
+    if review.amount_yen is not None:
+        return False
+    return review.contract_type not in rules.contracts.approval.auto_approve_types or VALUE_UNREAD in review.unread
 
 
 def _denied_name(name: str, rules: RuleSet) -> tuple[str, str] | None:

@@ -313,6 +313,9 @@ class ItemBase(Strict):
     ja: str = Field(min_length=1)
     en: str = Field(min_length=1)
     enabled: bool = True
+    # Article titles that put a clause on this item ("Non-Competition", 競業避止): its sentences are read
+    # for the item even when they do not repeat the topic words.
+    heading_words: list[Annotated[str, Field(min_length=1)]] = []
 
 
 class PresenceCheck(ItemBase):
