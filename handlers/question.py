@@ -25,6 +25,7 @@ from bot.models import Card, Employee, Reply
 from bot.services import Services
 from bot.store import records
 from bot.store.records import QuestionRecord
+from bot.understanding.factory import offline_of
 from handlers.base import Inbound, locale_for, normalize, text_reply
 from handlers.status import StatusHandler
 
@@ -89,7 +90,8 @@ class QuestionHandler:
         return self.answer(msg, question, services)
 
     def from_free_text(self, msg: Inbound, services: Services) -> list[Reply]:
-        return self.answer(msg, normalize(msg.text), services)
+        # The understanding engine has read it as a question already: the one place that decides (#14).
+        return self.answer(msg, normalize(msg.text), services, decided=True)
 
     def typed_action(self, msg: Inbound, services: Services) -> list[Reply] | None:
         """A card's action sent as words (「役に立った Q12」, "answer Q12 …"); None when the text is not one."""
@@ -106,9 +108,14 @@ class QuestionHandler:
         }[command]
         return run(msg, args, services)
 
-    def answer(self, msg: Inbound, question: str, services: Services) -> list[Reply]:
-        """Answer one question and keep it (as Q<n>) so it can be voted on and handed to a person."""
-        personal = is_personal_data_question(question)
+    def answer(self, msg: Inbound, question: str, services: Services, decided: bool = False) -> list[Reply]:
+        """Answer one question and keep it (as Q<n>) so it can be voted on and handed to a person.
+
+        `/ask 有給あと何日?` asks about the asker's own ledger: the offline engine (which reads a question about a
+        rule, 「残り1日だけど3日休んだらどうなる?」, apart from one about one's records) decides, unless it has."""
+        personal = None
+        if not decided and offline_of(services.understanding).understand(question, services.today()).intent == "status":
+            personal = is_personal_data_question(question) or "mine"
         if personal == "balance":  # the asker's own ledger, which no policy holds
             return self.status.balance_command(msg, "", services)
         if personal == "mine":

@@ -73,7 +73,8 @@ def hybrid_report(rules: RuleSet, cases: list[Case] | None = None) -> tuple[Repo
 @dataclass
 class QuestionScore:
     answerable: int = 0
-    stated: int = 0  # a confident answer holding the fact
+    stated: int = 0  # a reply holding the fact: a confident answer, or an unsure one quoting the closest passages
+    stated_confidently: int = 0
     confident_wrong: int = 0  # a confident answer without it (or to a question the policies do not answer)
     unsure: int = 0
     to_request_flow: int = 0  # read as a claim or leave request: the asker was asked for a date or an amount
@@ -104,6 +105,7 @@ def score_questions(app: App, cases: list[dict[str, Any]] | None = None) -> Ques
     for case in cases or question_cases():
         who = app.directory.require("e007" if case["lang"] == "ja" else "e008")
         before = _last_question_id(app.store)
+        filed = len(records.list_requests(app.store, who.id))
         replies = app.router.handle(Inbound(who, case["q"], platform="console"))
         text = "\n".join(r.text for r in replies)
         conversation = records.get_conversation(app.store, who.id)
@@ -114,17 +116,23 @@ def score_questions(app: App, cases: list[dict[str, Any]] | None = None) -> Ques
         answerable = bool(case["answerable"])
         score.answerable += answerable
         outcome = "unsure"
-        if conversation is not None and conversation["kind"] in ("expense", "leave"):
+        if (conversation is not None and conversation["kind"] in ("expense", "leave")) or len(
+            records.list_requests(app.store, who.id)
+        ) > filed:
             score.to_request_flow += 1
             outcome = "request_flow"
         elif confident and answerable and holds_fact(text, case["fact"]):
             score.stated += 1
+            score.stated_confidently += 1
             outcome = "stated"
         elif confident:
             score.confident_wrong += 1
             outcome = "confident_wrong"
         else:
             score.unsure += 1
+            if answerable and holds_fact(text, case["fact"]):
+                score.stated += 1  # not sure, said so, and quoted the passage that holds it
+                outcome = "stated"
         if outcome != "stated" and not (outcome == "unsure" and not answerable):
             score.failures.append({"id": case["id"], "outcome": outcome, "q": case["q"], "reply": text[:300]})
     return score
@@ -148,6 +156,10 @@ class ContractScore:
     contracts: int = 0
     items: int = 0
     items_right: int = 0
+    # The finding itself right (ok vs a warning or red flag), whatever its level: where the standard says only that
+    # a clause "gets a finding", the level is the rule file's choice (contracts.yaml), which the set's writer
+    # could not see.
+    findings_right: int = 0
     routes_right: int = 0
     values_right: int = 0
     stamps_right: int = 0
@@ -178,6 +190,8 @@ def score_contracts(rules: RuleSet, made_on: dt.date = dt.date(2026, 12, 1)) -> 
         levels = {i.key: i.level for i in report.items}
         for key, want in case["items"].items():
             score.items += 1
+            if (levels.get(key) == "ok") == (want == "ok"):
+                score.findings_right += 1
             if levels.get(key) == want:
                 score.items_right += 1
             else:

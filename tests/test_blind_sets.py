@@ -47,10 +47,24 @@ def test_hybrid_with_a_model_that_reads_right(rules: RuleSet) -> None:
 def test_no_policy_question_is_taken_for_a_request(app: App) -> None:
     score = B.score_questions(app)
     assert score.to_request_flow == 0, score.failures
-    assert score.stated >= 10 and score.confident_wrong <= 2, score.failures  # today's floor
+    assert score.confident_wrong == 0, score.failures  # a confident answer is a right one
+    assert score.stated >= 32, score.failures  # today's floor: stated confidently, or quoted unsure
 
 
-@pytest.mark.xfail(strict=True, reason="#14 goal not met yet: the fact is stated for 11 of 42, 2 confident wrong")
+@pytest.mark.xfail(strict=True, reason="#14 goal not met yet: the fact is in the reply for 33 of 42 (0.786)")
 def test_policy_questions_meet_the_goal(app: App) -> None:
     score = B.score_questions(app)
     assert score.stated_share >= 0.8 and score.confident_wrong == 0
+
+
+def test_unseen_contracts_are_read_and_routed_right(rules: RuleSet) -> None:
+    score = B.score_contracts(rules)
+    assert score.routes_right == score.contracts, score.failures  # the CEO is never skipped, no NDA sent by mistake
+    assert score.values_right == score.contracts, score.failures
+    assert score.findings_right == score.items, score.failures
+    assert score.item_share >= 0.9, score.failures  # levels: the rest differ where the standard sets none
+
+
+@pytest.mark.xfail(strict=True, reason="#14 goal: levels where the standard names none differ (rule file: red flag)")
+def test_unseen_contract_items_meet_the_goal(rules: RuleSet) -> None:
+    assert B.score_contracts(rules).item_share >= 0.95

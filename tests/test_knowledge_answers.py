@@ -94,7 +94,7 @@ def test_the_confidence_threshold_is_data(tmp_path: Path) -> None:
     for p in POLICIES.glob("*.*"):
         shutil.copy(p, tmp_path / p.name)
     search = (tmp_path / "search.yaml").read_text(encoding="utf-8")
-    (tmp_path / "search.yaml").write_text(search.replace("min_confidence: 0.5", "min_confidence: 0.1"), "utf-8")
+    (tmp_path / "search.yaml").write_text(search.replace("min_confidence: 0.8", "min_confidence: 0.1"), "utf-8")
     assert answer_question(KnowledgeBase(tmp_path), "育児休業は取れますか?").confident
 
 

@@ -68,9 +68,12 @@ def test_every_expected_section_exists(kb: KnowledgeBase) -> None:
         assert set(q["expected"]) <= ids, q
 
 
-def test_answerable_questions_are_mostly_answered_with_confidence(kb: KnowledgeBase) -> None:
-    sure = [q for q in ANSWERABLE if kb.search(q["q"], q["lang"]).confident]
-    assert len(sure) / len(ANSWERABLE) >= 0.85
+def test_answerable_questions_are_often_answered_with_confidence_and_then_rightly(kb: KnowledgeBase) -> None:
+    # A confident answer must be right (#14); the bar in search.yaml is set so, and the rest are quoted unsure.
+    results = [(q, kb.search(q["q"], q["lang"])) for q in ANSWERABLE]
+    sure = [(q, r) for q, r in results if r.confident]
+    assert len(sure) / len(ANSWERABLE) >= 0.55
+    assert [q["q"] for q, r in sure if r.top is None or r.top.id not in q["expected"]] == []
 
 
 def test_questions_the_policies_do_not_answer_are_mostly_unsure(kb: KnowledgeBase) -> None:

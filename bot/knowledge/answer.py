@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.i18n import t
+from bot.knowledge.answer_type import asked_type, has_type
 from bot.knowledge.documents import Section
 from bot.knowledge.glossary import Glossary
 from bot.knowledge.index import Hit, KnowledgeBase, SearchResult
@@ -70,6 +71,10 @@ def compose_answer(result: SearchResult, glossary: Glossary) -> Answer:
     top = result.top
     section = top.section
     lines = best_passage(top, result, glossary)
+    if not has_type(lines, asked_type(result.question)):
+        # Asked for a number of days, an amount, who or by when, and the passage has none: not an answer to
+        # say with confidence, whatever the words in common.
+        return unsure_answer(result, glossary)
     cite = citation(section)
     if section.lang != locale:
         lead_key = "kb.lead.other_language"
@@ -111,7 +116,7 @@ def closest_quotes(result: SearchResult, glossary: Glossary | None = None) -> tu
     it summarises are one passage, not two."""
     quotes: list[Quote] = []
     for h in result.hits[: result.settings.closest]:
-        lines = best_passage(h, result, glossary, max_units=1)
+        lines = best_passage(h, result, glossary, max_units=2)
         quotes.append(Quote(h.id, citation(h.section), lines, h.section.lang))
     return tuple(quotes)
 
@@ -144,6 +149,15 @@ def best_passage(hit: Hit, result: SearchResult, glossary: Glossary | None = Non
         head = max(passages, key=lambda p: (sum(weights[t] for t in found(p.text)), -p.position))
     chosen = [head]
     have = found(head.text)
+    kind = asked_type(result.question)
+    if not has_type(head.text, kind):
+        # 「何日付与される?」 quoted from the rule's first item while the days are in the table: reach for the
+        # best unit of the section that has what is asked (a number of days, an amount, a role, a time limit).
+        typed = [p for p in passages if p is not head and has_type(p.text, kind) and (found(p.text) or p.score > 0)]
+        if typed:
+            chosen.append(typed[0])
+            have |= found(typed[0].text)
+            max_units += 1
     for p in passages:
         if len(chosen) >= max_units or p.score < SECOND_UNIT_RATIO * head.score:
             break

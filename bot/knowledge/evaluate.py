@@ -45,7 +45,10 @@ def holds_fact(reply: str, groups: list[list[str]]) -> bool:
 class AnswerScore:
     questions: int = 0
     answerable: int = 0
-    stated: int = 0  # confident, and the reply holds the fact
+    # The reply holds the fact: a confident answer, or an unsure one that quotes it among the closest passages
+    # (the asker reads it there, told that a person should confirm).
+    stated: int = 0
+    stated_confidently: int = 0
     confident_wrong: int = 0  # confident without the fact, or confident on an unanswerable question
     unsure_answerable: int = 0
     unsure_unanswerable: int = 0
@@ -62,8 +65,9 @@ class AnswerScore:
 
     def summary(self) -> str:
         return (
-            f"{self.questions} questions ({self.answerable} answerable): fact stated {self.stated}/{self.answerable}"
-            f" ({self.stated_share:.3f}), confident wrong {self.confident_wrong}, unsure on answerable"
+            f"{self.questions} questions ({self.answerable} answerable):"
+            f" fact stated {self.stated}/{self.answerable} ({self.stated_share:.3f};"
+            f" confidently {self.stated_confidently}), confident wrong {self.confident_wrong}, unsure on answerable"
             f" {self.unsure_answerable}, unanswerable kept unsure {self.unsure_unanswerable}"
             f"/{self.questions - self.answerable}, right section first {self.top_section}/{self.answerable}"
         )
@@ -83,8 +87,14 @@ def score_answers(kb: KnowledgeBase, cases: list[dict[str, Any]], answer: Answer
         result = kb.search(case["q"], reply.locale)
         if answerable and result.top is not None and result.top.id in case["sections"]:
             score.top_section += 1
-        if reply.confident and answerable and holds_fact(reply.text, case["fact"]):
+        holds = answerable and holds_fact(reply.text, case["fact"])
+        if reply.confident and holds:
             score.stated += 1
+            score.stated_confidently += 1
+            continue
+        if holds:
+            score.stated += 1
+            score.unsure_answerable += 1
             continue
         if reply.confident:
             score.confident_wrong += 1

@@ -92,8 +92,8 @@ def is_name(span: str, common: Callable[[str], bool] | None = None, labelled: bo
         return False  # 銀座, 名古屋: where, not who
     if any(re.search(r"[A-Za-z]", t.surface) for t in toks):
         return bool(_LATIN_NAME.search(span))
-    # A compound with a katakana word in it (楽天モバイル, ドーミーイン梅田, リッチモンドホテル博多駅前): a brand and its
-    # branch, not a thing, unless it is a thing and what it is for (業務用スマホ): then every part is common.
+    # A compound with a katakana word in it (楽天モバイル, ドーミーイン梅田, リッチモンドホテル博多駅前): a brand
+    # and its branch, not a thing, unless it is a thing and what it is for (業務用スマホ): every part common.
     compound = len(toks) >= 2 and any(_KATAKANA.match(t.surface) and len(t.surface) >= 3 for t in toks)
     proper = any(t.pos[1] == "固有名詞" for t in toks)
     if compound and (proper or (all(t.pos[1] != "接尾" for t in toks) and not span.endswith("代"))):

@@ -412,7 +412,7 @@ class OfflineEngine:
         ):
             # About the sender's own records (their balance, their request #12): no policy holds the answer.
             return "status", 0.9, []
-        rule_question = shape.rule_ask and not shape.requests_work and not asked_own_leave
+        rule_question = shape.rule_ask and not shape.asks_bot_work and not asked_own_leave
         if (shape.only_asks or rule_question) and not asked_own_leave:
             # An amount or a date inside a question never makes it a claim: 「3万円の接待って事前申請いる?」 asks a rule.
             if has["topic"] or has["expense"] or has["leave"] or has["contract"]:

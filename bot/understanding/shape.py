@@ -109,6 +109,16 @@ _INFO_REQUEST = re.compile(
 )
 
 
+# A wish ("I want to take Wed–Fri off", 休みたい) asks nothing of the bot by itself: beside a question about a rule
+# ("how far in advance…?") it is the background of the question.
+_DESIRE = re.compile(
+    r"\bi(?:'d| would)? (?:like|want) to\b|\bi'm planning\b|たい(?:です|んです|のですが|けど|と思)", re.I
+)
+_ASKS_BOT = re.compile(
+    r"お願い|ください|下さい|\bplease\b|\b(?:can|could|would|will) you\b|させて|いただけ|もらえ", re.I
+)
+
+
 @dataclass(frozen=True)
 class Sentence:
     text: str
@@ -118,6 +128,7 @@ class Sentence:
     spent: bool  # tells of money spent
     own: bool  # about the sender's own records
     informs: bool = False  # the request is to be told something (教えて), not to have something done
+    desire: bool = False  # a wish of the sender's, not asked of the bot
     rule: bool = False  # asks what a rule is or would do
     own_state: bool = False  # asks the state of the sender's own records outright
 
@@ -154,6 +165,11 @@ class Shape:
     @property
     def own_state(self) -> bool:
         return any(s.own_state for s in self.sentences)
+
+    @property
+    def asks_bot_work(self) -> bool:
+        """Asks the bot to do something, a wish of one's own not counted."""
+        return any(s.requests and not s.informs and not s.desire for s in self.sentences)
 
     @property
     def rule_ask(self) -> bool:
@@ -227,6 +243,7 @@ def read_shape(text: str) -> Shape:
                 spent=bool(_SPENT.search(part)),
                 own=bool(_OWN_DATA.search(part)),
                 informs=bool(_INFO_REQUEST.search(part)),
+                desire=bool(_DESIRE.search(part)) and not _ASKS_BOT.search(part),
                 rule=asks and bool(_RULE_ASK.search(part)) and not _OWN_STATE.search(part),
                 own_state=asks and bool(_OWN_STATE.search(part)),
             )
