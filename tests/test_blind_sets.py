@@ -48,11 +48,12 @@ def test_no_policy_question_is_taken_for_a_request(app: App) -> None:
     score = B.score_questions(app)
     assert score.to_request_flow == 0, score.failures
     assert score.confident_wrong == 0, score.failures  # a confident answer is a right one
-    assert score.stated >= 32, score.failures  # today's floor: stated confidently, or quoted unsure
+    assert score.stated >= 34, score.failures  # stated confidently, or quoted in an unsure reply
 
 
-@pytest.mark.xfail(strict=True, reason="#14 goal not met yet: the fact is in the reply for 33 of 42 (0.786)")
 def test_policy_questions_meet_the_goal(app: App) -> None:
+    """#14: the fact stated for >= 0.8 of the answerable (confidently, or quoted in an unsure reply), and no confident
+    answer wrong."""
     score = B.score_questions(app)
     assert score.stated_share >= 0.8 and score.confident_wrong == 0
 

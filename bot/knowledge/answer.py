@@ -14,7 +14,7 @@ from bot.knowledge.documents import Section
 from bot.knowledge.glossary import Glossary
 from bot.knowledge.index import Hit, KnowledgeBase, SearchResult
 from bot.knowledge.texts import TEXTS
-from bot.knowledge.tokens import analyze
+from bot.knowledge.tokens import analyze, is_number
 
 # A second unit is quoted beside the best one only when it scored at least this share of it.
 SECOND_UNIT_RATIO = 0.6
@@ -150,7 +150,16 @@ def best_passage(hit: Hit, result: SearchResult, glossary: Glossary | None = Non
     chosen = [head]
     have = found(head.text)
     kind = asked_type(result.question)
-    if not has_type(head.text, kind):
+    asked_numbers = {t for t in analyze(result.question).tokens if is_number(t)}
+    if asked_numbers and not asked_numbers & set(analyze(head.text).tokens):
+        # 「勤続3年半だと何日?」: the unit that has the question's own figure (the grant table's 3.5年 column) is
+        # where its answer is, when the best-scoring unit does not mention it.
+        numbered = [p for p in passages if p is not head and asked_numbers & set(analyze(p.text).tokens)]
+        if numbered:
+            chosen.append(numbered[0])
+            have |= found(numbered[0].text)
+            max_units += 1
+    if not has_type(head.text, kind) and not any(has_type(p.text, kind) for p in chosen):
         # 「何日付与される?」 quoted from the rule's first item while the days are in the table: reach for the
         # best unit of the section that has what is asked (a number of days, an amount, a role, a time limit).
         typed = [p for p in passages if p is not head and has_type(p.text, kind) and (found(p.text) or p.score > 0)]
