@@ -37,7 +37,8 @@ def main() -> None:
     contracts = B.score_contracts(rules)
     print(
         f"contracts ({contracts.contracts}): items {contracts.items_right}/{contracts.items} "
-        f"({contracts.item_share:.3f}; the finding itself {contracts.findings_right}/{contracts.items}),"
+        f"({contracts.item_share:.3f}; by the standard {contracts.items_by_standard}/{contracts.items}, the finding"
+        f" itself {contracts.findings_right}/{contracts.items}),"
         f" routes {contracts.routes_right}/{contracts.contracts}, values "
         f"{contracts.values_right}/{contracts.contracts}, stamp classes {contracts.stamps_right}/{contracts.contracts}"
     )

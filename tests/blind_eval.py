@@ -160,6 +160,9 @@ class ContractScore:
     # a clause "gets a finding", the level is the rule file's choice (contracts.yaml), which the set's writer
     # could not see.
     findings_right: int = 0
+    # Right by the standard: the level where the standard names one, the finding where it leaves the level to
+    # contracts.yaml (§3.2) and the set's writer noted the level as their own choice (`level_chosen_by_writer`).
+    items_by_standard: int = 0
     routes_right: int = 0
     values_right: int = 0
     stamps_right: int = 0
@@ -168,6 +171,10 @@ class ContractScore:
     @property
     def item_share(self) -> float:
         return self.items_right / self.items if self.items else 0.0
+
+    @property
+    def standard_share(self) -> float:
+        return self.items_by_standard / self.items if self.items else 0.0
 
 
 def contract_cases() -> list[dict[str, Any]]:
@@ -194,6 +201,9 @@ def score_contracts(rules: RuleSet, made_on: dt.date = dt.date(2026, 12, 1)) -> 
                 score.findings_right += 1
             if levels.get(key) == want:
                 score.items_right += 1
+            chosen = key in case.get("level_chosen_by_writer", ())
+            if levels.get(key) == want or (chosen and want != "ok" and levels.get(key) not in (None, "ok")):
+                score.items_by_standard += 1
             else:
                 score.failures.append(f"{case['id']} {key}: expected {want}, got {levels.get(key)}")
         route = route_of(report)
