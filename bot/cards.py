@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot import privacy
 from bot.i18n import days, t, yen
 from bot.models import (
@@ -194,7 +196,13 @@ def notification_reply(
         return Reply(locale, text, to=recipient.id)
     if event == "five_day_report":
         names = ", ".join(services.name(p, locale) for p in data.get("people", []))
-        return Reply(locale, t("notify.five_day_report", locale, names=names), to=recipient.id)
+        key = "notify.five_day_summary" if data.get("monthly") else "notify.five_day_report"
+        return Reply(locale, t(key, locale, names=names), to=recipient.id)
+    if event == "audit_anchor":
+        text = t("notify.audit_anchor", locale, line=data["line"]) if data.get("line") else t(
+            "notify.audit_anchor.broken", locale
+        )
+        return Reply(locale, text, to=recipient.id)
     if event == "inbox_parked":
         text = t("notify.inbox_parked", locale, ref=data.get("ref"), inbound=data.get("key"))
         return Reply(locale, text, to=recipient.id)
@@ -221,6 +229,20 @@ def notification_reply(
         text = t("notify.changes_requested", locale, id=req.id, by=by, reason=req.reason or "")
     elif event == "auto_approved":
         text = t("notify.auto_approved", locale, id=req.id, who=who)
+    elif event in ("reminder", "escalated_away", "escalated"):
+        due = services.rules.calendar.nth_working_day_after(
+            dt.date.fromisoformat((data.get("since") or services.now_iso())[:10]),
+            services.rules.routing.decision_due_working_days,
+        )
+        since = (data.get("since") or "")[:16].replace("T", " ")
+        to = services.name(data.get("to"), locale)
+        key = "notify.escalated_requester" if event == "escalated" else f"notify.{event}"
+        step_by = services.name(data.get("from") or by, locale)
+        text = t(key, locale, id=req.id, who=who, since=since, due=due.isoformat(), to=to, by=step_by)
+    elif event == "info_nudge":
+        text = t("notify.info_nudge", locale, id=req.id, lapses_on=data.get("lapses_on", ""))
+    elif event == "lapsed":
+        text = t("notify.lapsed", locale, id=req.id, days=data.get("days", ""))
     else:
         text = t(f"notify.{event}", locale, id=req.id, by=by, who=who)
     return Reply(locale, text, request_card(req, services, locale, recipient), to=recipient.id)

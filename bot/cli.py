@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
@@ -84,6 +84,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             approvals_room=settings.chatwork_approvals_room, slack_people=slack is not None,
         )  # fmt: skip
     socket_handler: SocketModeHandler | None = None
+    scheduler_stop = _start_scheduler(app, settings, slack, chatwork)
     try:
         socket = slack is not None and settings.slack_app_token and not args.port
         if socket and slack is not None and settings.slack_app_token:
@@ -104,10 +105,44 @@ def cmd_serve(args: argparse.Namespace) -> int:
         uvicorn.run(build_server(app, slack, chatwork), host=args.host, port=port, log_level="warning")
         return 0
     finally:
+        if scheduler_stop is not None:
+            scheduler_stop.set()
         if socket_handler is not None:
             socket_handler.close()
         if slack is not None:
             slack.shutdown()
+        app.close()
+
+
+def _start_scheduler(app: App, settings: Settings, slack: Any, chatwork: Any) -> threading.Event | None:
+    """Reminders, escalation and the rest on the company calendar; what they queue goes out through the front
+    doors as any notification does, and Slack redraws the cards of a request the scheduler changed."""
+    if not settings.scheduler:
+        return None
+    from bot.scheduler import Scheduler
+
+    scheduler = Scheduler(app.services)
+    for door in (slack, chatwork):
+        if door is not None:
+            scheduler.after.append(door.deliver)
+    if slack is not None:
+        scheduler.listeners.append(slack.refresh_cards)
+    return scheduler.start(settings.scheduler_seconds)
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    """One round of the scheduler now (what `serve` does each minute): for a cron job, or to see what is due."""
+    from bot.scheduler import Scheduler
+
+    app = _app(args)
+    try:
+        done = Scheduler(app.services).tick()
+        if not done:
+            print("Nothing is due now (or it is outside business hours / not a working day).")
+        for d in done:
+            print(f"{d.job} {d.key}")
+        return 0
+    finally:
         app.close()
 
 
@@ -594,6 +629,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=None, help="HTTP port (default 3000; forces HTTP mode)")
     p.add_argument("--host", default="0.0.0.0")
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("tick", help="run the scheduler once now: reminders, escalation, nudges, L9, the audit head")
+    p.set_defaults(func=cmd_tick)
     p = sub.add_parser("console", help="chat with the bot in the terminal as a directory member")
     p.add_argument("--as", dest="as_", metavar="EMAIL_OR_ID")
     p.set_defaults(func=cmd_console)

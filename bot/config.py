@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     max_file_mb: int = Field(20, ge=1, le=200, validation_alias="BACKOFFICE_MAX_FILE_MB")
     # A platform event whose own time is further than this from now (old, or from the future) is not acted on.
     event_window_minutes: int = Field(60, ge=1, validation_alias="BACKOFFICE_EVENT_WINDOW_MINUTES")
+    # The scheduler (reminders, escalation, nudges, the five-day duty, the daily audit head) in `serve`; the
+    # console runs it only when asked (`backoffice tick` does one round by hand).
+    scheduler: bool = Field(True, validation_alias="BACKOFFICE_SCHEDULER")
+    scheduler_seconds: float = Field(60.0, ge=1, le=3600, validation_alias="BACKOFFICE_SCHEDULER_SECONDS")
     # Card numbers typed in chat are masked at intake like My Numbers (never stored) unless this is off.
     drop_card_numbers: bool = Field(True, validation_alias="BACKOFFICE_DROP_CARD_NUMBERS")
     # The audit chain's HMAC key: BACKOFFICE_AUDIT_KEY if set, else a key file created 0600 at first start.

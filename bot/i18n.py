@@ -9,6 +9,7 @@ from bot.contracts.texts import TEXTS as CONTRACT_TEXTS
 from bot.knowledge.texts import TEXTS as KNOWLEDGE_TEXTS
 from bot.models import Finding, Severity
 from bot.privacy_texts import TEXTS as PRIVACY_TEXTS
+from bot.scheduler_texts import TEXTS as SCHEDULER_TEXTS
 from bot.understanding.texts import TEXTS as UNDERSTANDING_TEXTS
 
 CATALOG: dict[str, dict[str, str]] = {
@@ -671,4 +672,5 @@ _merge(UI)
 _merge(CONTRACT_TEXTS)
 _merge(KNOWLEDGE_TEXTS)
 _merge(PRIVACY_TEXTS)
+_merge(SCHEDULER_TEXTS)
 _merge(UNDERSTANDING_TEXTS)

@@ -582,3 +582,20 @@ class Workflow:
             )
             records.notify(self.store, upper.id, "approval_needed", req.id, {"seq": step.seq, "escalated": True}, at)
         return Result(True, "escalated", new)
+
+    def lapse(self, request_id: int, working_days: int) -> Result:
+        """A claim that waited for information too long is cancelled, with a note saying why (a clock tick calls
+        this); the requester is told and can send it again."""
+        at, _ = self._now()
+        with self.store.tx():
+            req = records.get_request(self.store, request_id)
+            if req is None or req.status is not Status.NEEDS_INFO:
+                return Result(False, "not_waiting", req)
+            new = self._move(
+                req, Status.CANCELLED, at, decided_by="scheduler", decided_at=at, reason="lapsed", current_step=None
+            )
+            self._save(req, new)
+            records.void_leave_for_request(self.store, request_id)
+            self.store.audit(at, "scheduler", "request.lapsed", request_id, {"after_working_days": working_days})
+            records.notify(self.store, req.requester_id, "lapsed", request_id, {"days": working_days}, at)
+        return Result(True, "lapsed", new)

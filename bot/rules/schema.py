@@ -254,10 +254,42 @@ class CalendarPolicy(Strict):
         return v
 
 
+class BusinessHours(Strict):
+    start: dt.time = dt.time(9, 0)
+    end: dt.time = dt.time(18, 0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BusinessHours:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class Reminders(Strict):
+    """When the scheduler (bot/scheduler.py) reminds, escalates, nudges and lapses: working hours and days on the
+    company calendar, never on a holiday or outside business hours."""
+
+    business_hours: BusinessHours = BusinessHours()
+    first_after_working_hours: float = Field(4, gt=0, le=80)
+    morning_at: dt.time = dt.time(9, 30)
+    info_nudge_after_working_days: int = Field(3, ge=1, le=60)
+    info_lapse_after_working_days: int = Field(10, ge=2, le=120)
+    audit_anchor_at: dt.time = dt.time(9, 0)
+
+    @model_validator(mode="after")
+    def _lapse_after_nudge(self) -> Reminders:
+        if self.info_lapse_after_working_days <= self.info_nudge_after_working_days:
+            raise ValueError("info_lapse_after_working_days must be more than info_nudge_after_working_days")
+        if not self.business_hours.start <= self.morning_at < self.business_hours.end:
+            raise ValueError("morning_at must be within business_hours")
+        return self
+
+
 class RoutingPolicy(Strict):
     chain_order: list[ApproverRole]
     fallback_roles: list[Role] = Field(min_length=1)
     decision_due_working_days: int = Field(3, ge=1, le=30)
+    reminders: Reminders = Reminders()
 
 
 # -- contracts.yaml and stamp_duty.yaml (C1–C5) ------------------------------------------------

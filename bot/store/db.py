@@ -343,8 +343,21 @@ def _v9(db: sqlite_utils.Database) -> None:
         db.execute("INSERT INTO audit_state VALUES (?, ?)", (audit.STATE_CHAIN, audit.LEGACY_ALGORITHM))
 
 
+def _v10(db: sqlite_utils.Database) -> None:
+    # Scheduled work done (bot/scheduler.py): one row per job and key (a request's step and day, a person's grant
+    # year), inserted in the transaction that does the work, so a restart or a second process never does it twice.
+    db.execute(
+        "CREATE TABLE scheduler_runs (job TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (job, key))"
+    )
+    # A secret calendar-feed address per team (bot/ical.py): the token is the only credential, so it is random
+    # and can be replaced.
+    db.execute(
+        "CREATE TABLE calendar_feeds (team TEXT PRIMARY KEY, token TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL)"
+    )
+
+
 # Append only: a released migration is never edited, a new one is added after it.
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10]
 
 KeySource = Sequence[bytes] | Callable[[], Sequence[bytes]]
 
