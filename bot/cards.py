@@ -159,6 +159,9 @@ def _actions(req: Request, services: Services, locale: str, viewer: Employee | N
             f.rule_id == "L5" and f.severity is Severity.BLOCK for f in findings
         ):
             acts.append(Action("confirm_unpaid", t("action.confirm_unpaid", locale), req.id, "primary"))
+        if req.status is Status.NEEDS_INFO and isinstance(req.details, (ExpenseClaim, LeaveRequest)):
+            # Sent back (差戻し) or short of something: fix it and send it again (handlers/edit.py).
+            acts.append(Action("edit", t("action.edit", locale), req.id))
         if req.status not in (Status.APPROVED, Status.REJECTED, Status.CANCELLED) or (
             req.status is Status.APPROVED
             and isinstance(req.details, LeaveRequest)
@@ -199,8 +202,10 @@ def notification_reply(
         key = "notify.five_day_summary" if data.get("monthly") else "notify.five_day_report"
         return Reply(locale, t(key, locale, names=names), to=recipient.id)
     if event == "audit_anchor":
-        text = t("notify.audit_anchor", locale, line=data["line"]) if data.get("line") else t(
-            "notify.audit_anchor.broken", locale
+        text = (
+            t("notify.audit_anchor", locale, line=data["line"])
+            if data.get("line")
+            else t("notify.audit_anchor.broken", locale)
         )
         return Reply(locale, text, to=recipient.id)
     if event == "inbox_parked":

@@ -32,6 +32,7 @@ ACTION_COMMANDS = {
     "cancel": "/cancel {id}",
     "confirm_unpaid": "/confirm {id}",
     "override": "/override {id} …",
+    "edit": "/edit {id} field=…",
     "attach": "/attach {id} FILE",
     # Policy questions: the number is the question's (Q12), not a request's.
     "helpful": "/helpful Q{id}",

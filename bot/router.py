@@ -13,6 +13,7 @@ from bot.services import Services
 from handlers import Command, Inbound, command_table
 from handlers.approval import is_bare_decision, read_decision
 from handlers.base import locale_for, normalize
+from handlers.edit import read_typed_edit
 from handlers.intake import IntakeHandler
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,10 @@ class Router:
             # 「承認 #12」 typed as a reply (Chatwork has no buttons) is the same as /approve 12.
             name, _, args = decision[1:].partition(" ")
             command = self.commands[name]
+        elif edit := read_typed_edit(text):
+            # 「修正 #6 金額=3,200」: the edit command typed as words (Chatwork has no forms).
+            name, _, args = edit[1:].partition(" ")
+            command = self.commands["edit"]
         elif cancel := typed_cancel(text):
             # 「やっぱり取り消します #20」: the sender withdraws their own request, in words, wherever the number is.
             name, args, command = "cancel", cancel, self.commands["cancel"]

@@ -274,7 +274,11 @@ class Workflow:
                 decided_at=None,
             )
             self._save(req, resubmitted)
-            self.store.audit(at, actor.id, f"request.{action}", req.id, {"details": details.to_dict()})
+            # Both versions stay in the log: what it was, and what it is now.
+            self.store.audit(
+                at, actor.id, f"request.{action}", req.id,
+                {"details": details.to_dict(), "before": req.details.to_dict(), "version": req.version},
+            )  # fmt: skip
             decision = self.decide_for(actor, details, today, req.id)
             new = self._apply(resubmitted, decision, actor, at, today)
         return Result(True, new.status.value, new)

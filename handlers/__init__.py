@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers.approval import ACTION_OF_COMMAND, ApprovalHandler
 from handlers.base import Command, Inbound
 from handlers.contract import ContractHandler
+from handlers.edit import EditHandler
 from handlers.expense import ExpenseHandler
 from handlers.leave import LeaveHandler
 from handlers.question import QuestionHandler
@@ -26,6 +27,7 @@ def command_table() -> dict[str, Command]:
         "pending": status.pending_command,
         "balance": status.balance_command,
         "contract": ContractHandler().contract_command,
+        "edit": EditHandler().edit_command,
         "ask": question.ask_command,
         "helpful": question.helpful_command,
         "unhelpful": question.unhelpful_command,
@@ -47,6 +49,7 @@ def command_table() -> dict[str, Command]:
         "却下": "reject",
         "差戻し": "changes",
         "取消": "cancel",
+        "修正": "edit",
         "ヘルプ": "help",
         "残日数": "balance",
         "自分": "mine",

@@ -124,6 +124,9 @@ def make_pre_key_database(path: Path) -> None:
             )
         rehash_plain(conn)
         conn.execute("DROP TABLE audit_state")
+        # The tables of later migrations did not exist either (they are made again on open).
+        conn.execute("DROP TABLE IF EXISTS scheduler_runs")
+        conn.execute("DROP TABLE IF EXISTS calendar_feeds")
         conn.execute("PRAGMA user_version = 8")
         conn.execute("COMMIT")
     finally:

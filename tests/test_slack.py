@@ -744,3 +744,48 @@ def test_an_empty_answer_stays_in_the_form_and_nothing_is_relayed(qenv: Env) -> 
     env.click(blocks.QUESTION_ANSWER, "Q1", "U0000000001", channel="D0000000001")  # an admin
     assert "高橋 陽子さんが回答しています" in sent(env, "chat.postEphemeral", "D0000000001")["text"]
     assert len(env.fake.of("views.open")) == 1
+
+
+def test_a_claim_sent_back_is_fixed_in_its_own_form_filled_in_and_sent_again(env: Env) -> None:
+    """#15: after 差戻し the requester's card has a fix button; the form opens filled in with the claim as it is;
+    what they change goes through the rules and the chain again, the audit keeps both versions, and the old card
+    copies are redrawn."""
+    value = env.lunch_claim_waiting_for_ito()
+    env.click(blocks.REQUEST_CHANGES, value, ITO)
+    reason_view = env.fake.wait_for("views.open")[0]["view"]
+    env.submit_reason(reason_view, "人数を書いてください")
+    wait_until(lambda: (r := records.get_request(env.app.store, 1)) is not None and r.status.value == "needs_info")
+    back = records.get_request(env.app.store, 1)
+    assert back is not None
+
+    def fix_button() -> list[tuple[str, str]]:
+        return [b for m in env.fake.of("chat.postMessage") if m.get("channel") == "D0000000007"
+                for b in buttons(m) if b[0] == blocks.EDIT]  # fmt: skip
+
+    wait_until(lambda: fix_button())
+    env.click(blocks.EDIT, fix_button()[-1][1], WATANABE, channel="D0000000007")
+    wait_until(lambda: len(env.fake.of("views.open")) == 2)
+    opened = env.fake.of("views.open")[1]["view"]
+    fields = {b["block_id"]: b["element"] for b in opened["blocks"]}
+    assert fields["amount"]["initial_value"] == "2400"
+    assert fields["category"]["initial_option"]["value"] == "meeting"
+    assert json.loads(opened["private_metadata"])["request_id"] == 1
+    sent = submit_form(env, form_view(opened, {
+        "amount": {"type": "plain_text_input", "value": "2,400円"},
+        "date": {"type": "datepicker", "selected_date": "2026-11-23"},
+        "category": {"type": "static_select", "selected_option": {"value": "meeting"}},
+        "attendees": {"type": "plain_text_input", "value": "6"},
+    }))  # fmt: skip
+    assert sent.status_code == 200
+    wait_until(lambda: (r := records.get_request(env.app.store, 1)) is not None and r.status.value == "pending")
+    req = records.get_request(env.app.store, 1)
+    assert req is not None and req.details.attendees == 6 and req.version > back.version
+    assert len(records.list_requests(env.app.store)) == 1  # fixed, not filed again
+    [entry] = env.app.store.query("SELECT data FROM audit_log WHERE action = 'request.resubmitted'")
+    data = json.loads(entry["data"])
+    assert data["before"]["attendees"] is None and data["details"]["attendees"] == 6
+    wait_until(lambda: len(env.fake.of("chat.update")) >= 1)  # the old copies of the card redrawn
+    # Someone else's click on the fix button opens nothing.
+    env.click(blocks.EDIT, f"1:{req.version}", ITO)
+    time.sleep(0.3)
+    assert len(env.fake.of("views.open")) == 2

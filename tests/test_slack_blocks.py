@@ -20,6 +20,7 @@ from bot.slack.blocks import (
     ACTION_IDS,
     APPROVE,
     CANCEL,
+    EDIT,
     OVERRIDE,
     REJECT,
     REQUEST_CHANGES,
@@ -132,9 +133,9 @@ def test_the_requester_can_only_cancel_and_slack_asks_before_it_happens(app: App
 def test_attach_has_no_button_on_slack_so_a_claim_waiting_for_its_receipt_offers_cancel(app: App) -> None:
     req = file_claim(app, "/expense 12000 supplies 2026-11-20 椅子", receipt=False)
     card = card_for(app, req, REQUESTER)
-    assert [a.id for a in card.actions] == ["attach", "cancel"]
+    assert [a.id for a in card.actions] == ["attach", "edit", "cancel"]  # fixing it is offered too (#15)
     body = card_blocks(card, "ja", req.version)
-    assert [b["action_id"] for b in buttons(body)] == [CANCEL]
+    assert [b["action_id"] for b in buttons(body)] == [EDIT, CANCEL]
     assert "✋ *[E2] 要対応*" in all_text(body)
     assert "attach" not in ACTION_IDS
 
@@ -157,6 +158,7 @@ def test_every_action_of_ours_but_attach_has_a_fixed_slack_id() -> None:
         "cancel": "request_cancel",
         "confirm_unpaid": "request_confirm_unpaid",
         "override": "request_override",
+        "edit": "request_edit",  # opens the request's own form, filled in (#15)
     }
     assert blocks.ACTION_OF_SLACK_ID[REQUEST_CHANGES] == "request_changes"
 

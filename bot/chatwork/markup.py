@@ -147,6 +147,7 @@ _ACTION_KEYS = {
     "approve": "chatwork.reply_approve",
     "reject": "chatwork.reply_reject",
     "request_changes": "chatwork.reply_changes",
+    "edit": "chatwork.reply_edit",
 }
 
 

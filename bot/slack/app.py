@@ -19,7 +19,7 @@ import re
 import threading
 import urllib.error
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,7 +38,7 @@ from bot.downloads import SLACK_FILE_HOSTS, Gate, Unavailable, refusal
 from bot.files import FileRefused, Kept, attached
 from bot.i18n import t
 from bot.inbox import Row
-from bot.models import Employee, ExpenseClaim, Reply, Status
+from bot.models import Employee, ExpenseClaim, LeaveRequest, Reply, Status
 from bot.slack import blocks, forms, shape
 from bot.store import records
 from handlers import Inbound
@@ -65,6 +65,7 @@ _ACTION_OF = {
     blocks.CANCEL: "cancel",
     blocks.CONFIRM_UNPAID: "confirm_unpaid",
     blocks.OVERRIDE: "override",
+    blocks.EDIT: "edit",
 }
 
 
@@ -185,7 +186,6 @@ class SlackFrontDoor:
         app.view(forms.EXPENSE_CALLBACK)(_guarded(self._on_form))
         app.view(forms.LEAVE_CALLBACK)(_guarded(self._on_form))
         app.error(self._on_error)
-
 
     def start(self, poll_seconds: float = 15.0) -> None:
         """Start sending the outbox (what an earlier run left in it first), and pick up notifications made
@@ -335,6 +335,21 @@ class SlackFrontDoor:
             ack()
             return
         request_id, version = decoded
+        if kind == "edit":
+            # The request's own form, filled in: opened within the trigger's 3 seconds, checked again on submit.
+            req = records.get_request(self.services.store, request_id)
+            person = self._known(user_id)
+            editable = req is not None and isinstance(req.details, (ExpenseClaim, LeaveRequest))
+            if req is not None and editable and person is not None and req.requester_id == person.id:
+                locale = self.locale(user_id, person)
+                categories = self.services.rules.expenses.categories
+                view = forms.edit_form(req.details, request_id, locale, categories, self.services.today())  # type: ignore[arg-type]
+                try:
+                    client.views_open(trigger_id=body["trigger_id"], view=view)
+                except SlackApiError as exc:
+                    log.warning("views.open failed: %s", exc.response.get("error"))
+            ack()
+            return
         if kind in ("reject", "request_changes"):
             # The trigger id lives 3 seconds: the reason form opens before anything else.
             locale = self.locale(user_id, self._known(user_id))
@@ -542,7 +557,10 @@ class SlackFrontDoor:
         if errors or details is None:
             raise ValueError(f"a form checked in its ack no longer reads: {sorted(errors)}")
         msg = Inbound(person, "", platform=PLATFORM, delivery_id=row.delivery_id, **attached(p.files))
-        if isinstance(details, ExpenseClaim) and msg.attachments:
+        fixing = forms.metadata(row.payload["view"]).get("request_id")
+        if isinstance(fixing, int):
+            replies = self._resubmit(fixing, person, details, msg)
+        elif isinstance(details, ExpenseClaim) and msg.attachments:
             replies = file_with_receipt(msg, details, msg.attachments[0], self.services)
         else:
             result = self.services.workflow.submit(person, details, source="slack:form")
@@ -554,6 +572,20 @@ class SlackFrontDoor:
         for reply in [*refusals, *replies, *self._dropped_notice(row, person, locale)]:
             if target:
                 self._reply(target, reply)
+
+    def _resubmit(self, request_id: int, person: Employee, details: Any, msg: Inbound) -> list[Reply]:
+        """A fixed request sent again from its form: the workflow checks it is the requester's and still open to
+        changes, the rules decide anew, the audit keeps both versions, and every copy of its card is redrawn."""
+        old = records.get_request(self.services.store, request_id)
+        if old is not None and isinstance(details, ExpenseClaim) and isinstance(old.details, ExpenseClaim):
+            details = replace(details, receipts=old.details.receipts)  # the form does not carry the receipts
+        result = self.services.workflow.update(request_id, person, details, action="resubmitted")
+        self.refresh_cards(request_id)
+        if not result.ok or result.request is None:
+            return result_reply(result, msg, self.services, "edit")
+        locale = self.services.locale_of(person)
+        done = Reply(locale, t("edit.done", locale, id=request_id))
+        return [done, submitted_reply(result.request, msg, self.services)]
 
     def _unknown(self, user_id: str, locale: str, target: dict[str, Any]) -> None:
         self._reply(target, Reply(locale, t("err.unknown_user", locale, who=f"<@{user_id}>")))

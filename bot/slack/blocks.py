@@ -23,6 +23,7 @@ REQUEST_CHANGES = "approval_changes"
 CANCEL = "request_cancel"
 CONFIRM_UNPAID = "request_confirm_unpaid"
 OVERRIDE = "request_override"
+EDIT = "request_edit"
 
 # Our `Action.id` → the Slack action id of its button. `attach` has no button on Slack: people
 # upload the file instead, so it is left out and skipped when a card is rendered.
@@ -33,6 +34,7 @@ ACTION_IDS: dict[str, str] = {
     "cancel": CANCEL,
     "confirm_unpaid": CONFIRM_UNPAID,
     "override": OVERRIDE,
+    "edit": EDIT,
 }
 # The other way round: a clicked button's action id → our `Action.id`.
 ACTION_OF_SLACK_ID: dict[str, str] = {slack_id: ours for ours, slack_id in ACTION_IDS.items()}

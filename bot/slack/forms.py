@@ -46,19 +46,70 @@ def _options(pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
     return [{"text": _plain(label), "value": value} for value, label in pairs]
 
 
-def _view(callback: str, title: str, locale: str, blocks_: list[dict[str, Any]], channel: str | None) -> dict[str, Any]:
+def _view(
+    callback: str,
+    title: str,
+    locale: str,
+    blocks_: list[dict[str, Any]],
+    channel: str | None,
+    request_id: int | None = None,
+) -> dict[str, Any]:
+    meta: dict[str, Any] = {"locale": locale, "channel": channel}
+    if request_id is not None:
+        meta["request_id"] = request_id  # a fix of this request, sent again (not a new one)
     return {
         "type": "modal",
         "callback_id": callback,
         "title": _plain(title, 24),
         "submit": _plain(_tx("submit", locale), 24),
         "close": _plain(_tx("close", locale), 24),
-        "private_metadata": json.dumps({"locale": locale, "channel": channel}),
+        "private_metadata": json.dumps(meta),
         "blocks": blocks_,
     }
 
 
-def expense_form(locale: str, categories: list[str], today: dt.date, channel: str | None = None) -> dict[str, Any]:
+def _prefill(view: dict[str, Any], initial: dict[str, str]) -> dict[str, Any]:
+    """The form with each field's current value filled in (a request sent back to be fixed)."""
+    for block in view["blocks"]:
+        value = initial.get(block.get("block_id", ""))
+        element = block.get("element", {})
+        if not value:
+            continue
+        if element.get("type") == "plain_text_input":
+            element["initial_value"] = value
+        elif element.get("type") == "datepicker":
+            element["initial_date"] = value
+        elif element.get("type") == "static_select":
+            chosen = next((o for o in element.get("options", []) if o["value"] == value), None)
+            if chosen is not None:
+                element["initial_option"] = chosen
+    return view
+
+
+def edit_form(details: ExpenseClaim | LeaveRequest, request_id: int, locale: str, categories: list[str],
+              today: dt.date) -> dict[str, Any]:  # fmt: skip
+    """The request's own form, filled in with what it says now, to fix and send again."""
+    if isinstance(details, ExpenseClaim):
+        view = expense_form(locale, categories, today, request_id=request_id)
+        amount = f"{details.amount}" + ("" if details.currency == "JPY" else f" {details.currency}")
+        initial = {
+            "amount": amount, "date": details.date.isoformat(), "category": details.category,
+            "description": details.description, "vendor": details.vendor or "",
+            "attendees": str(details.attendees or ""), "invoice": details.invoice_number or "",
+        }  # fmt: skip
+    else:
+        view = leave_form(locale, today, request_id=request_id)
+        initial = {
+            "type": details.leave_type, "start": details.start.isoformat(), "end": details.end.isoformat(),
+            "portion": details.portion, "hours": str(details.hours or ""), "note": details.note,
+        }  # fmt: skip
+    view["blocks"] = [b for b in view["blocks"] if b.get("block_id") != "receipt"]  # the receipts stay as they are
+    return _prefill(view, initial)
+
+
+def expense_form(
+    locale: str, categories: list[str], today: dt.date, channel: str | None = None, request_id: int | None = None
+) -> dict[str, Any]:
     cats = _options([(c, t(f"cat.{c}", locale)) for c in categories])
     blocks_ = [
         _input("amount", t("field.amount", locale), {"type": "plain_text_input", "action_id": "v"},
@@ -75,10 +126,12 @@ def expense_form(locale: str, categories: list[str], today: dt.date, channel: st
         _input("receipt", t("field.receipts", locale), {"type": "file_input", "action_id": "v", "max_files": 1},
                optional=True),
     ]  # fmt: skip
-    return _view(EXPENSE_CALLBACK, _tx("title.expense", locale), locale, blocks_, channel)
+    return _view(EXPENSE_CALLBACK, _tx("title.expense", locale), locale, blocks_, channel, request_id)
 
 
-def leave_form(locale: str, today: dt.date, channel: str | None = None) -> dict[str, Any]:
+def leave_form(
+    locale: str, today: dt.date, channel: str | None = None, request_id: int | None = None
+) -> dict[str, Any]:
     types = _options([(lt, t(f"leave.{lt}", locale)) for lt in LEAVE_TYPES])
     portions = _options([(p, t(f"portion.{p}", locale)) for p in PORTIONS])
     blocks_ = [
@@ -91,7 +144,7 @@ def leave_form(locale: str, today: dt.date, channel: str | None = None) -> dict[
         _input("hours", _tx("hours.label", locale), {"type": "plain_text_input", "action_id": "v"}, optional=True),
         _input("note", t("field.description", locale), {"type": "plain_text_input", "action_id": "v"}, optional=True),
     ]  # fmt: skip
-    return _view(LEAVE_CALLBACK, _tx("title.leave", locale), locale, blocks_, channel)
+    return _view(LEAVE_CALLBACK, _tx("title.leave", locale), locale, blocks_, channel, request_id)
 
 
 def _dict(value: object) -> dict[str, Any]:

@@ -1,0 +1,70 @@
+"""Fix and resubmit (#15): a request sent back with 差戻し (or waiting for information) is corrected by its requester
+in words — the console and Chatwork type 「修正 #6 金額=3,200 日付=11/20」 or `/edit 6 amount=…` — and goes through the
+rules and the chain again; the audit log keeps the version before and after. Real router, real database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+
+from bot.app import App
+from bot.models import Status
+from bot.store import records
+from handlers import Inbound
+
+
+def say(app: App, who: str, text: str, platform: str = "console") -> str:
+    replies = app.router.handle(Inbound(app.directory.require(who), text, platform=platform))
+    return "\n".join(r.text for r in replies)
+
+
+def sent_back_claim(app: App) -> int:
+    say(app, "e007", "/expense 2800 entertainment 2026-11-20 取引先と会食 attendees=3")
+    [claim] = records.list_requests(app.store, "e007")
+    assert claim.id is not None
+    assert claim.status is Status.PENDING, claim.status
+    say(app, "e006", f"差戻し #{claim.id} 金額が違います")
+    assert records.get_request(app.store, claim.id).status is Status.NEEDS_INFO
+    return claim.id
+
+
+@pytest.mark.parametrize(
+    ("platform", "words"),
+    [("console", "修正 #{id} 金額=2,600 日付=11/19"), ("chatwork", "修正 #{id} 金額=2,600 日付=11/19"),
+     ("console", "/edit {id} amount=2600 date=2026-11-19")],
+)  # fmt: skip
+def test_a_claim_sent_back_is_corrected_and_decided_again(app: App, platform: str, words: str) -> None:
+    rid = sent_back_claim(app)
+    reply = say(app, "e007", words.format(id=rid), platform)
+    assert f"#{rid}" in reply
+    req = records.get_request(app.store, rid)
+    assert req is not None and req.status is Status.PENDING  # the chain starts over: the manager again
+    assert req.details.amount == Decimal(2600) and req.details.date == dt.date(2026, 11, 19)
+    step = app.services.workflow.current_step(req)
+    assert step is not None and step.approver_id == "e006"
+    [rev] = app.store.query(
+        "SELECT data FROM audit_log WHERE action = 'request.resubmitted' AND request_id = ?", (rid,)
+    )
+    data = json.loads(rev["data"])
+    assert str(data["before"]["amount"]) == "2800" and str(data["details"]["amount"]) == "2600"
+    assert records.undelivered(app.store, "e006")  # the approver is asked again
+
+
+def test_only_the_requester_fixes_and_bad_values_are_said_back(app: App) -> None:
+    rid = sent_back_claim(app)
+    assert "Takahashi" not in say(app, "e004", f"修正 #{rid} 金額=1")  # HR is not the requester
+    assert records.get_request(app.store, rid).status is Status.NEEDS_INFO
+    assert "読み取れませんでした" in say(app, "e007", f"修正 #{rid} 金額=abc")
+    assert "項目はありません" in say(app, "e007", f"修正 #{rid} 色=赤")
+    assert "Expense fields" in say(app, "e008", "/edit")
+
+
+def test_an_approved_request_cannot_be_edited(app: App) -> None:
+    say(app, "e007", "12/24 午後半休で")
+    [leave] = records.list_requests(app.store, "e007")
+    assert leave.status is Status.APPROVED
+    say(app, "e007", f"修正 #{leave.id} 開始=12/25")
+    assert records.get_request(app.store, leave.id).details.start == dt.date(2026, 12, 24)
