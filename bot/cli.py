@@ -100,6 +100,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             ["/healthz"]
             + (["/slack/events"] if slack and not socket else [])
             + (["/chatwork/webhook"] if chatwork else [])
+            + ["/calendar/<token>.ics"]
         )
         print(f"Serving {', '.join(paths)} on port {port}. Ctrl-C to stop.", file=sys.stderr)
         uvicorn.run(build_server(app, slack, chatwork), host=args.host, port=port, log_level="warning")
@@ -707,6 +708,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = knowledge.add_parser("reindex", help="read the policy documents and build the search index now")
     p.add_argument("--knowledge", dest="knowledge", default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_knowledge_reindex)
+    from bot.calendar_cli import register as register_calendar  # one hook, kept here: it calls back into _app
+
+    register_calendar(sub)  # `calendar url` / `calendar rotate`: the leave calendar feeds
     return parser
 
 

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     audit_key_file: Path = Field(Path("var/audit.key"), validation_alias="BACKOFFICE_AUDIT_KEY_FILE")
     # Append-only record of (count, head hash) outside the database, so a cut-off tail of the log is detected.
     audit_anchor_file: Path = Field(Path("var/audit.anchor"), validation_alias="BACKOFFICE_AUDIT_ANCHOR_FILE")
+    # The address people reach this server at (https://bot.example.co.jp), for the links it hands out: the
+    # leave calendar feeds' URLs (`backoffice calendar url`). Unset: http://localhost:3000.
+    public_url: str | None = Field(None, validation_alias="BACKOFFICE_PUBLIC_URL")
 
     openai_api_key: SecretStr | None = Field(None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(None, validation_alias="OPENAI_BASE_URL")

@@ -1,4 +1,5 @@
-"""One ASGI server for every webhook: Slack's events, Chatwork's webhook, and a health check.
+"""One ASGI server for every webhook: Slack's events, Chatwork's webhook, a health check, and the read-only
+leave calendar feeds (/calendar/<token>.ics, bot/ical.py).
 
 Bolt's dispatch is synchronous and may wait for a listener's ack; it runs in a worker
 thread so the event loop keeps accepting requests while one waits.
@@ -23,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot import ical
 from bot.app import App as Backoffice
 from bot.chatwork.app import ChatworkFrontDoor
 from bot.slack.app import SlackFrontDoor
@@ -180,9 +182,44 @@ def build_server(
         out_headers = {k: v[0] for k, v in resp.headers.items() if v and k.lower() != "content-length"}
         return Response(content=resp.body, status_code=resp.status, headers=out_headers)
 
+    def calendar_body(token: str, lang: str | None) -> bytes | None:
+        feed = ical.feed_by_token(backoffice.store, token)
+        if feed is None:
+            return None
+        locale = ical.feed_locale(lang, backoffice.settings.locale)
+        services = backoffice.services
+        return ical.feed_ics(
+            backoffice.store, services.directory, backoffice.rules, feed.team, locale, services.today()
+        )
+
+    async def calendar_feed(request: Request) -> Response:
+        # Read-only, and the unguessable token in the path is the only credential (calendar clients cannot sign
+        # requests or send a header). Never logged: the path is the secret. An unknown token is a plain 404.
+        token = str(request.path_params.get("token", ""))
+        try:
+            body = await run_in_threadpool(calendar_body, token, request.query_params.get("lang"))
+        except Exception as exc:
+            log.error("calendar feed failed: %s", type(exc).__name__)
+            return PlainTextResponse("calendar unavailable, try again later", status_code=503)
+        if body is None:
+            return PlainTextResponse("not found", status_code=404)
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        headers = {
+            "ETag": etag,
+            "Cache-Control": "private, max-age=300",
+            "Content-Disposition": 'inline; filename="leave.ics"',
+            "X-Robots-Tag": "noindex",
+            "Referrer-Policy": "no-referrer",
+        }
+        if etag in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
+
     return Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
+            # GET (and the HEAD Starlette adds to it) only: anything else is 405.
+            Route("/calendar/{token}.ics", calendar_feed, methods=["GET"]),
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/chatwork/webhook", chatwork_webhook, methods=["POST"]),
         ],
