@@ -8,6 +8,7 @@ from typing import Any
 from bot.contracts.texts import TEXTS as CONTRACT_TEXTS
 from bot.edit_texts import TEXTS as EDIT_TEXTS
 from bot.knowledge.texts import TEXTS as KNOWLEDGE_TEXTS
+from bot.lists_texts import TEXTS as LISTS_TEXTS
 from bot.models import Finding, Severity
 from bot.privacy_texts import TEXTS as PRIVACY_TEXTS
 from bot.scheduler_texts import TEXTS as SCHEDULER_TEXTS
@@ -673,6 +674,7 @@ _merge(UI)
 _merge(CONTRACT_TEXTS)
 _merge(KNOWLEDGE_TEXTS)
 _merge(PRIVACY_TEXTS)
+_merge(LISTS_TEXTS)
 _merge(EDIT_TEXTS)
 _merge(SCHEDULER_TEXTS)
 _merge(UNDERSTANDING_TEXTS)

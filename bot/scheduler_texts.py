@@ -42,4 +42,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Monthly summary: still short of the five days of annual leave: {names}",
     },
     "status.lapsed": {"ja": "期限切れで取消", "en": "lapsed"},
+    # The Slack App Home tab (bot/slack/home.py).
+    "home.title": {"ja": "バックオフィス", "en": "Back office"},
+    "home.balance": {"ja": "*有給の残り:* {n}日({date}時点)", "en": "*Annual leave left:* {n} day(s) as of {date}"},
+    "home.no_requests": {"ja": "申請はまだありません。", "en": "You have no requests yet."},
+    "home.hint": {
+        "ja": "経費や休暇はこのアプリへのメッセージで申請できます(例:「昨日のタクシー代 3,200円」)。"
+        "`/backoffice help` でコマンド一覧。",
+        "en": "Send this app a message to claim an expense or ask for leave (e.g. “taxi yesterday ¥3,200”). "
+        "`/backoffice help` lists the commands.",
+    },
 }

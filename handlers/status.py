@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.cards import amount_text
+from bot import lists
 from bot.i18n import days, t
 from bot.leave_ledger import compute_balance, five_day_duty
-from bot.models import Card, ContractReview, LeaveRequest, Reply, Request, Status
+from bot.models import Card, Reply
 from bot.services import Services
 from bot.store import records
 from handlers.base import Inbound, card_reply, locale_for, parse_date, parse_request_id, text_reply
@@ -34,26 +34,20 @@ class StatusHandler:
         return [card_reply(req, services, locale_for(msg, services), viewer)]
 
     def mine_command(self, msg: Inbound, args: str, services: Services) -> list[Reply]:
+        """The asker's own requests, one line each, newest first (bot/lists.py); /show N for one in full."""
         locale = locale_for(msg, services)
-        reqs = records.list_requests(services.store, requester_id=msg.employee.id, limit=20)
-        if not reqs:
+        listing = lists.mine_listing(services, msg.employee, locale)
+        if not listing.lines:
             return text_reply(msg, services, "mine.empty")
-        lines = [_summary(r, services, locale) for r in reqs]
-        return [Reply(locale, card=Card(t("mine.title", locale), tuple(lines)))]
+        return [Reply(locale, lists.render(listing, locale, msg.platform))]
 
     def pending_command(self, msg: Inbound, args: str, services: Services) -> list[Reply]:
+        """What waits for the asker's decision (and for those they stand in for), one line each, oldest first."""
         locale = locale_for(msg, services)
-        me = msg.employee
-        # A delegate sees what waits for the people who named them.
-        principals = [me.id] + [e.id for e in services.directory if e.delegate_id == me.id]
-        ids = records.pending_for_approver(services.store, principals)
-        reqs = [r for r in (records.get_request(services.store, i) for i in ids) if r is not None]
-        reqs = [r for r in reqs if r.requester_id != me.id]
-        if not reqs:
+        listing = lists.pending_listing(services, msg.employee, locale)
+        if not listing.lines:
             return text_reply(msg, services, "pending.empty")
-        out = [Reply(locale, t("pending.title", locale))]
-        out += [card_reply(r, services, locale, me) for r in reqs]
-        return out
+        return [Reply(locale, lists.render(listing, locale, msg.platform))]
 
     def balance_command(self, msg: Inbound, args: str, services: Services) -> list[Reply]:
         locale = locale_for(msg, services)
@@ -113,21 +107,3 @@ class StatusHandler:
                 )
             )
         return [Reply(locale, card=Card(title, tuple(fields)))]
-
-
-def _summary(req: Request, services: Services, locale: str) -> tuple[str, str]:
-    d = req.details
-    if isinstance(d, LeaveRequest):
-        what = f"{t('leave.' + d.leave_type, locale)} {d.start.isoformat()}" + (
-            f"–{d.end.isoformat()}" if d.end != d.start else ""
-        )
-    elif isinstance(d, ContractReview):
-        what = f"{t('card.contract', locale, id=req.id)}: {d.title}"
-    else:
-        what = f"{t('cat.' + d.category, locale)} {amount_text(d)} {d.date.isoformat()}"
-    status = t(f"status.{req.status.value}", locale)
-    if req.status in (Status.PENDING, Status.ESCALATED):
-        step = services.workflow.current_step(req)
-        if step:
-            status += f" → {services.name(step.approver_id, locale)}"
-    return (f"#{req.id}", f"{what} — {status}")

@@ -59,9 +59,12 @@ def test_expense_and_leave_filed_approved_by_manager_and_balance_checked(tmp_pat
     assert "#1 を申請しました。伊藤 大輔さんの承認待ちです。" in out
     assert "#2 を申請しました。伊藤 大輔さんの承認待ちです。" in out
     assert "[L4]" in out  # 3 working days: the manager decides, and the card says why
-    # Ito sees both requests waiting, with the commands to decide them.
+    # Ito is told of both (the cards carry the commands to decide them), and /pending lists them, one line each.
     assert "承認依頼: 渡辺 翔太さんの申請 #1" in out
     assert "/approve 2" in out
+    assert "あなたの承認待ち(2件・古い順)" in out
+    assert "#1 渡辺 翔太 経費 消耗品費 ¥12,000 · 今日から" in out
+    assert "#2 渡辺 翔太 休暇 有給 12/14–12/16 · 今日から" in out
     assert "#1 を承認しました。" in out
     assert "#2 を承認しました。" in out
     assert "#2 はすでに伊藤 大輔さんにより承認済みとなっています。" in out
@@ -78,8 +81,8 @@ def test_expense_and_leave_filed_approved_by_manager_and_balance_checked(tmp_pat
 def test_everything_survives_a_restart(tmp_path: Path) -> None:
     run_console(tmp_path, "/expense 2800 transport 2026-11-20 電車 渋谷→新宿\n/leave 2026-12-24 pm\n")
     out = run_console(tmp_path, "/mine\n")
-    assert "#1" in out and "交通費 ¥2,800 2026-11-20 — 承認済み" in out
-    assert "#2" in out and "年次有給休暇 2026-12-24 — 承認済み" in out
+    # One line a request, newest first.
+    assert "#2 休暇 有給 12/24 午後 · 承認済み\n#1 経費 交通費 ¥2,800 · 承認済み\n詳細は /show 2" in out
 
 
 def test_english_speaker_gets_english_and_bad_input_gets_a_polite_answer(tmp_path: Path) -> None:

@@ -88,9 +88,10 @@ def test_each_contract_is_checked_and_routed(app: App, sample: Sample, fmt: str)
 def test_legal_gets_the_report_on_the_approval_card_and_decides(app: App) -> None:
     sample = BY_NAME["ja_outsourcing_90_days"]
     send(app, "e007", "/contract 紙", (file_of(app, "gyomu.pdf", make_pdf(sample.text)),))
-    cards = [
-        r.card for r in app.router.handle(Inbound(app.directory.require("e005"), "/pending", platform="test")) if r.card
-    ]
+    legal = app.directory.require("e005")
+    (waiting,) = app.router.handle(Inbound(legal, "/pending", platform="test"))
+    assert "#1 渡辺 翔太 契約 " in waiting.text  # one line in the queue; the report is on the card /show opens
+    cards = [r.card for r in app.router.handle(Inbound(legal, "/show 1", platform="test")) if r.card]
     assert len(cards) == 1
     card = cards[0]
     assert [a.id for a in card.actions] == ["approve", "reject", "request_changes"]

@@ -49,9 +49,12 @@ def test_approvers_see_what_waits_for_them_and_others_cannot_see_it(app: App) ->
     receipt = Path(app.settings.attachments_dir).parent / "r.pdf"
     receipt.write_bytes(b"%PDF-1.4")
     say(app, "e007", f"/expense 12000 supplies 2026-11-20 椅子 receipt={receipt}")
-    pending = say(app, "e006", "/pending")
-    assert pending[0].text == "あなたの承認待ち"
-    assert pending[1].card is not None and [a.id for a in pending[1].card.actions] == [
+    # The queue is one line a request; /show opens it as the card with the decision's buttons.
+    assert texts(say(app, "e006", "/pending")) == (
+        "あなたの承認待ち(1件・古い順)\n#1 渡辺 翔太 経費 消耗品費 ¥12,000 · 今日から\n詳細は /show 1"
+    )
+    shown = say(app, "e006", "/show 1")
+    assert shown[0].card is not None and [a.id for a in shown[0].card.actions] == [
         "approve",
         "reject",
         "request_changes",

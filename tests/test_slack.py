@@ -79,7 +79,12 @@ class Env:
         return self.post(urlencode(form), "application/x-www-form-urlencoded", **kwargs)
 
     def click(
-        self, action_id: str, value: str, user: str, channel: str = "D0000000006", ts: str = "1.1",
+        self,
+        action_id: str,
+        value: str,
+        user: str,
+        channel: str = "D0000000006",
+        ts: str = "1.1",
         action_ts: str = "1764000000.1",
     ) -> httpx.Response:
         payload = {
@@ -185,6 +190,23 @@ def test_each_command_answers_through_its_response_url(env: Env, command: str, t
     working, answer = env.fake.wait_for("webhook", 2)[:2]
     assert working["text"] == "処理中です…"
     assert expected in answer["text"] + json.dumps(answer.get("blocks") or [], ensure_ascii=False)
+
+
+def test_pending_and_mine_are_mrkdwn_lines_and_the_hint_opens_the_card(env: Env) -> None:
+    env.lunch_claim_waiting_for_ito()
+    env.command("/backoffice", "pending", user=ITO)
+    answer = env.fake.wait_for("webhook", 4)[3]
+    lines = answer["blocks"][0]["text"]["text"].split("\n")
+    assert answer["blocks"][0]["text"]["type"] == "mrkdwn"
+    assert lines[0] == "*あなたの承認待ち(1件・古い順)*"
+    assert lines[1].startswith("*#1* 渡辺 翔太 経費 会議費 ¥2,400 · 今日から")
+    assert lines[-1] == "詳細は `/backoffice show 1`"
+    env.command("/backoffice", "mine")
+    mine = env.fake.wait_for("webhook", 6)[5]["blocks"][0]["text"]["text"]
+    assert "*#1* 経費 会議費 ¥2,400 · 承認待ち(伊藤 大輔さん) · 今日から" in mine
+    env.command("/backoffice", "show 1", user=ITO)  # what the hint says
+    shown = env.fake.wait_for("webhook", 8)[7]
+    assert buttons(shown)[0][0] == blocks.APPROVE
 
 
 def test_expense_in_free_text_reaches_the_approver_with_buttons_and_one_click_decides(env: Env) -> None:

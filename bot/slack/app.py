@@ -40,6 +40,7 @@ from bot.i18n import t
 from bot.inbox import Row
 from bot.models import Employee, ExpenseClaim, LeaveRequest, Reply, Status
 from bot.slack import blocks, forms, shape
+from bot.slack.home import home_view
 from bot.store import records
 from handlers import Inbound
 from handlers.approval import ACTION_OF_COMMAND
@@ -176,6 +177,7 @@ class SlackFrontDoor:
             app.command(command)(_guarded(self._on_command))
         app.event("app_mention")(_guarded(self._on_mention))
         app.event("message")(_guarded(self._on_message))
+        app.event("app_home_opened")(_guarded(self._on_home))
         for action_id in _ACTION_OF:
             app.action(action_id)(_guarded(self._on_button))
         app.view("approval_reason")(_guarded(self._on_reason))
@@ -318,6 +320,11 @@ class SlackFrontDoor:
     def _on_mention(self, event: dict[str, Any], body: dict[str, Any], request: BoltRequest) -> None:
         if event.get("user") and not event.get("bot_id"):
             self._keep("message", request, body, event["user"], event=_message_fields(event), in_thread=True)
+
+    def _on_home(self, event: dict[str, Any], body: dict[str, Any], request: BoltRequest) -> None:
+        """The Home tab opened: kept like any inbound, then published from the store as it is."""
+        if event.get("tab") in (None, "home") and event.get("user"):
+            self._keep("home", request, body, str(event["user"]))
 
     def _on_message(self, event: dict[str, Any], body: dict[str, Any], request: BoltRequest) -> None:
         if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype") not in (None, "file_share"):
@@ -511,6 +518,8 @@ class SlackFrontDoor:
             self._decide(row, person)
         elif row.kind == "form":
             self._file_form(row, person, p)
+        elif row.kind == "home":
+            self.publish_home(person.id)
         elif row.kind == "question":
             target = self._answer_target(row)
             inbound = Inbound(person, payload["text"], platform=PLATFORM, locale=locale, delivery_id=delivery)
@@ -700,6 +709,13 @@ class SlackFrontDoor:
         store = self.services.store
         people = {card["employee_id"] for card in records.slack_cards(store, request_id)}
         people |= {job["payload"]["card"]["employee_id"] for job in outbox.cards_waiting(store, PLATFORM, request_id)}
+        req = records.get_request(store, request_id)
+        if req is not None:
+            # Their Home tabs show this request too: everyone with its card, the requester, whoever it waits for.
+            step = self.services.workflow.current_step(req)
+            waiting_for = {step.approver_id} if step is not None and step.approver_id else set()
+            for employee_id in sorted({*people, req.requester_id, *waiting_for}):
+                self.publish_home(employee_id)
         for employee_id in sorted(people):
             person = self.services.directory.get(employee_id)
             slack_id = self.slack_id(person) if person else None
@@ -708,6 +724,22 @@ class SlackFrontDoor:
                     store, PLATFORM, f"dm:{slack_id}", "refresh",
                     {"request_id": request_id, "employee_id": employee_id}, self.services.now_iso(),
                 )  # fmt: skip
+
+    def publish_home(self, employee_id: str) -> None:
+        """Queue a fresh Home tab for one person (drawn when it is sent, so it shows the latest state)."""
+        person = self.services.directory.get(employee_id)
+        slack_id = self.slack_id(person) if person else None
+        if slack_id:
+            outbox.enqueue(
+                self.services.store, PLATFORM, f"home:{slack_id}", "home",
+                {"employee_id": employee_id, "user": slack_id}, self.services.now_iso(),
+            )  # fmt: skip
+
+    def home_of(self, employee_id: str) -> dict[str, Any] | None:
+        person = self.services.directory.get(employee_id)
+        if person is None:
+            return None
+        return home_view(self.services, person, self.services.locale_of(person))
 
     def cards_of(self, request_id: int, employee_id: str) -> list[tuple[str, str, str, list[dict[str, Any]]]]:
         """(channel, ts, fallback, blocks) of each copy of a request's card one person has, drawn as it is now."""
@@ -801,6 +833,11 @@ class _Sender:
                     return self._dm(p["user"], p["text"], p["blocks"]) | {"fallback": exc.response.get("error")}
             if job["kind"] == "dm":
                 return self._dm(p["user"], p["text"], p["blocks"])
+            if job["kind"] == "home":
+                view = self.front.home_of(p["employee_id"])
+                if view is not None:
+                    client.views_publish(user_id=p["user"], view=view)
+                return {"published": view is not None}
             if job["kind"] == "refresh":
                 updated = 0
                 for channel, ts, fallback, body in self.front.cards_of(p["request_id"], p["employee_id"]):
