@@ -432,7 +432,8 @@ def test_the_two_manifests_offer_the_same_app_one_over_http_one_over_socket_mode
         "files:read",
     }
     for manifest in (http, socket):
-        assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im", "app_home_opened"}
+        events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+        assert events == {"app_mention", "message.im", "app_home_opened"}
         assert manifest["settings"]["interactivity"]["is_enabled"] is True
         assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
         info = manifest["display_information"]
