@@ -353,3 +353,18 @@ def test_an_unsure_question_goes_to_hr_and_the_answer_comes_back_and_becomes_an_
         assert "子が1歳になるまで" in again and "Ask a person" not in again
     finally:
         e.close()
+
+
+def test_a_claim_sent_back_is_fixed_by_typing_and_goes_to_the_approver_again(env: CwEnv) -> None:
+    """#15: Chatwork has no forms: the requester types 「修正 #1 人数=6」 and the claim is decided again."""
+    env.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\n昨日の打ち合わせのお弁当 2,400円")
+    env.wait_room(DIRECT[ITO])
+    env.say(ITO, f"[To:{BOT_ID}] 経費ボットさん\n差戻し #1 人数を書いてください", room=DIRECT[ITO])
+    env.wait(lambda: (r := records.get_request(env.app.store, 1)) is not None and r.status.value == "needs_info")
+    told = env.wait(lambda: [m for m in env.fake.in_room(DIRECT[WATANABE]) if "人数を書いてください" in m])
+    assert "修正 #1" in told[-1]  # the reply to type is offered, as buttons are on Slack
+    env.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\n修正 #1 人数=6", room=DIRECT[WATANABE])
+    env.wait(lambda: (r := records.get_request(env.app.store, 1)) is not None and r.status.value == "pending")
+    req = records.get_request(env.app.store, 1)
+    assert req is not None and req.details.attendees == 6
+    env.wait(lambda: len([m for m in env.fake.in_room(DIRECT[ITO]) if "#1" in m]) >= 2)  # asked again
