@@ -117,11 +117,13 @@ def request_card(req: Request, services: Services, locale: str, viewer: Employee
         fields += _contract_fields(req.details, locale)
     else:
         fields += _leave_fields(req.details, services, locale)
-    status = t(f"status.{req.status.value}", locale)
+    status = status_label(req, locale)
+    lapsed = is_lapsed(req)
     if req.decided_by and req.status in (Status.APPROVED, Status.REJECTED, Status.CANCELLED, Status.NEEDS_INFO):
-        status += f" ({services.name(req.decided_by, locale)}, {(req.decided_at or '')[:16].replace('T', ' ')})"
+        who = "" if lapsed else f"{services.name(req.decided_by, locale)}, "
+        status += f" ({who}{(req.decided_at or '')[:16].replace('T', ' ')})"
     fields.append((t("field.status", locale), status))
-    if req.reason:
+    if req.reason and not lapsed:
         fields.append((t("field.comment", locale), req.reason))
     steps = records.get_steps(services.store, req.id)
     if steps:
@@ -179,6 +181,16 @@ def _actions(req: Request, services: Services, locale: str, viewer: Employee | N
     ):
         acts.append(Action("override", t("action.override", locale), req.id))
     return acts
+
+
+def is_lapsed(req: Request) -> bool:
+    """Cancelled by the scheduler because the information it waited for never came (bot/scheduler.py)."""
+    return req.status is Status.CANCELLED and req.decided_by == "scheduler" and req.reason == "lapsed"
+
+
+def status_label(req: Request, locale: str) -> str:
+    """Where a request stands, in words: a lapsed claim says so rather than merely "cancelled"."""
+    return t("status.lapsed" if is_lapsed(req) else f"status.{req.status.value}", locale)
 
 
 def notification_reply(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import App, build_app
-from bot.cards import notification_reply
+from bot.cards import notification_reply, request_card
 from bot.clock import TOKYO, FixedClock
 from bot.config import Settings
 from bot.models import Status
@@ -136,6 +136,9 @@ def test_a_claim_waiting_for_a_receipt_is_nudged_then_lapses(app: App, clock: Fi
     assert str(lapsed["created_at"]).startswith("2026-12-02")  # 10 working days, the holiday not counted
     req = records.get_request(app.store, claim.id)
     assert req is not None and req.status is Status.CANCELLED and req.reason == "lapsed"
+    # Its card says it lapsed, not merely that someone cancelled it.
+    card = request_card(req, app.services, "ja", app.directory.require("e007"))
+    assert any("期限切れで取消" in value for _, value in card.fields)
 
 
 def test_the_five_day_reminder_comes_on_its_date_once(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot import outbox, privacy
 from bot.app import App as Backoffice
-from bot.cards import notification_reply, request_card
+from bot.cards import is_lapsed, notification_reply, request_card, status_label
 from bot.downloads import SLACK_FILE_HOSTS, Gate, Unavailable, refusal
 from bot.files import FileRefused, Kept, attached
 from bot.i18n import t
@@ -770,8 +770,8 @@ class SlackFrontDoor:
         return WebhookClient(url, timeout=10).send_dict(message).status_code
 
     def _decided_line(self, req: Any, locale: str) -> str:
-        status = t(f"status.{req.status.value}", locale)
-        by = self.services.name(req.decided_by, locale) if req.decided_by else ""
+        status = status_label(req, locale)
+        by = self.services.name(req.decided_by, locale) if req.decided_by and not is_lapsed(req) else ""
         when = (req.decided_at or "")[:16].replace("T", " ")
         if req.status in (Status.APPROVED, Status.REJECTED, Status.CANCELLED, Status.NEEDS_INFO) and by:
             return t("slack.decided_line", locale, status=status, by=by, at=when)
