@@ -811,3 +811,19 @@ def test_a_claim_sent_back_is_fixed_in_its_own_form_filled_in_and_sent_again(env
     env.click(blocks.EDIT, f"1:{req.version}", ITO)
     time.sleep(0.3)
     assert len(env.fake.of("views.open")) == 2
+
+
+def test_a_request_cancelled_elsewhere_has_its_slack_card_redrawn(env: Env) -> None:
+    """#15: cards tell the truth on every copy: a claim withdrawn in the console (or on Chatwork) loses the
+    approver's buttons on Slack when the Slack door next delivers what happened."""
+    from handlers import Inbound
+
+    env.lunch_claim_waiting_for_ito()
+    card = env.approval_card()
+    assert buttons(card)
+    watanabe = env.app.directory.require("e007")
+    env.app.router.handle(Inbound(watanabe, "/cancel 1", platform="console"))
+    env.slack.deliver()  # what the Slack door's poller does every few seconds
+    wait_until(lambda: any(u.get("channel") == card["channel"] and not buttons(u) for u in env.fake.of("chat.update")))
+    update = [u for u in env.fake.of("chat.update") if u.get("channel") == card["channel"]][-1]
+    assert "取消" in json.dumps(update, ensure_ascii=False)

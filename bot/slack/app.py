@@ -70,6 +70,8 @@ _ACTION_OF = {
 }
 
 
+# Notifications that mean a request moved on without a click on Slack: its cards there are redrawn.
+_STATE_CHANGED = frozenset({"cancelled", "lapsed", "escalated_away", "escalated"})
 _COMMAND_OF_ACTION = {action: command for command, action in ACTION_OF_COMMAND.items()}
 # A question's button runs the command its card's footer suggests typing, so a click and a typed line are
 # one path through the router (who may do it, what they are told). `answer_question` opens a form first.
@@ -688,6 +690,7 @@ class SlackFrontDoor:
         services = self.services
         on_slack = {e.id: e for e in services.directory if self.slack_id(e) and e.active}
         queued = 0
+        changed: set[int] = set()
         for row in records.undelivered_for(services.store, list(on_slack)):
             person = on_slack[row["recipient_id"]]
             with services.store.tx():
@@ -698,7 +701,14 @@ class SlackFrontDoor:
                 if target:
                     self._reply(target, reply, card_of=person.id if row["request_id"] else None)
                 records.mark_delivered(services.store, [row["id"]], services.now_iso())
+                if row["request_id"] and row["event"] in _STATE_CHANGED:
+                    changed.add(int(row["request_id"]))
             queued += 1
+        # Whatever changed it (a reply typed on Chatwork, the console), a request whose state someone is told of
+        # has its Slack cards redrawn, so no copy keeps buttons or a state that no longer holds.
+        for request_id in sorted(changed):
+            with services.store.tx():
+                self.refresh_cards(request_id)
         if queued:
             self.outbox.wake()
         return queued
