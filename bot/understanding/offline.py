@@ -65,17 +65,6 @@ STATUS_WORDS = _words(
     "my request", "my requests", "my claim", "my expenses", "still pending", "have i used", "have i taken",
     "i have used", "i've used",
 )  # fmt: skip
-# "先週申請した出張旅費の精算、もう振り込まれてますか?": the sender asks about something they already sent.
-_OWN_SUBMISSION = re.compile(
-    r"(?:申請した|出した|提出した|送った|お願いした|依頼した).{0,40}(?:[?？]|ますか|ですか|ください)"
-    r"|\b(?:my|i)\b.{0,40}\b(?:request|claim|expense|submitted|sent)\b.{0,40}\?",
-    re.IGNORECASE,
-)
-QUESTION_MARK = re.compile(
-    r"[?？]|ますか|でしょうか|ですか|でしたっけ|んですか|かな$|教えて"
-    r"|^(how|what|when|where|which|who|why|is|are|can|do|does|should|may)\b",
-    re.IGNORECASE | re.MULTILINE,
-)
 POLICY_TOPICS = _words(
     "有給", "有休", "休暇", "半休", "慶弔", "忌引", "代休", "振替休日", "病気休暇", "特別休暇", "時間休", "時間単位",
     "経費", "精算", "タクシー", "接待", "交際費", "会議費", "日当", "出張", "領収書", "インボイス", "登録番号", "申請",
@@ -227,14 +216,7 @@ _JUST_ME = re.compile(r"\b(?:and|plus|with) me\b|\bme,", re.IGNORECASE)
 # Vendors: "ヨドバシカメラで", "（とらや）", "at Gonpachi", "from Starbucks", "on Amazon", "Figma subscription".
 # Every repeat is bounded (a name is at most 30 characters, a few words): unbounded nested repeats made a
 # message of 5,000 letters take minutes to read, holding its sender's queue (#13).
-_NAME = r"[A-Za-z0-9\u30A0-\u30FF\u4E00-\u9FFF\u3005ー・.&'’\-]{1,30}(?:\s[A-Z][A-Za-z0-9.&'\-]{1,30}){0,4}"
-_VENDOR_JA = re.compile(rf"(?P<v>{_NAME}?[\u30A0-\u30FF\u4E00-\u9FFFA-Za-z.]{{1,30}})\s?(?:で|にて)(?:の)?(?=[^。]{{0,40}}"
-                        r"(?:購入|買|払|支払|注文|送|発送|利用|精算|受け))")  # fmt: skip
 _VENDOR_PAREN = re.compile(r"[（(](?P<v>[^()（）\d]{1,30})[）)]")
-_VENDOR_START = re.compile(r"^(?P<v>[A-Z][a-z]{1,30}[A-Za-z]{0,30})\s(?:to|from|ride|order)\b")
-# The shop is where you were ("at"), before where things came from or went through.
-_VENDOR_AT = re.compile(r"\bat\s+(?P<v>[A-Z][\w'&.-]{0,30}(?:\s[A-Z][\w'&.-]{0,30}){0,4})")
-_VENDOR_EN = re.compile(r"\b(?:from|on|via|through|with)\s+(?P<v>[A-Z][\w'&.-]{0,30}(?:\s[A-Z][\w'&.-]{0,30}){0,4})")
 _VENDOR_SHOP_JA = re.compile(
     r"(?:お店|店名|店舗|会場|店)(?:は|が)?\s*(?:[「『](?P<q>[^」』]{1,30})[」』]|[:：]\s*(?P<line>[^\n、。]{1,30}))"
 )
@@ -534,13 +516,6 @@ def _asks_how(text: str) -> bool:
     return bool(re.search(r"\bhow (do|can|should) i\b|どうやって|どのように|方法", text, re.IGNORECASE))
 
 
-def _asks_about_policy(text: str) -> bool:
-    """A question about rules rather than a request phrased politely ("…お願いできますか")."""
-    request_forms = r"お願いできますか|お願いします|いただけますか|もらえますか|してください|させてください|can you (?:check|review)"
-    asks_rule = re.search(r"何日|いくら|どのくらい|必要|できますか|でしょうか|でしたっけ", text)
-    return not re.search(request_forms, text, re.IGNORECASE) or bool(asks_rule)
-
-
 _SPENT_AFTER = re.compile(r"\s*(?:に|の)?\s*(?:[^、。\s]{1,12}?で)?\s*(?:購入|買|支払|払|注文|決済|振込)")
 _SPENT_BEFORE = re.compile(r"(?:paid|bought|purchased|ordered|charged)\s+(?:on\s+)?$", re.IGNORECASE)
 _WEEKDAY_NOTE = re.compile(r"\s*[(（]\s*(?P<wd>[月火水木金土日])(?:曜日?)?\s*[)）]")
@@ -652,8 +627,6 @@ def _clean_vendor(raw: str) -> str | None:
 
 _NAME_RUN = re.compile(r"[A-Za-z0-9\u30A0-\u30FF\u4E00-\u9FFF\u3040-\u309F々ー・.&'’\-]{1,30}$")
 _LATIN_RUN = re.compile(r"(?:[A-Za-z0-9][\w'&.\-]*\s){0,3}[A-Za-z0-9][\w'&.\-]*$")
-# Where a Japanese run is cut: particles and words that join, never part of a shop's name.
-_PARTICLE_CUT = re.compile(r".*(?:の|に|を|は|が|と|も|へ|から|まで|より|って|で|、|。|\s)")
 _VENUE_PAREN = re.compile(
     r"(?:ホテル|旅館|お店|店|レストラン|会場|カフェ|居酒屋|hotel|restaurant|venue|cafe)\s?[（(](?P<v>[^()（）\d]{1,30})[）)]",
     re.IGNORECASE,
