@@ -26,8 +26,8 @@ from bot.app import POLICIES_DIR, App, build_app
 from bot.config import Settings
 from bot.directory import DirectoryError
 from bot.i18n import days, t
-from bot.leave_admin import set_balance
-from bot.leave_ledger import compute_balance, five_day_duty, needs_reminder
+from bot.leave_admin import five_day_data, set_balance, short_of_five_days
+from bot.leave_ledger import compute_balance
 from bot.privacy import configure_logging
 from bot.rules.loader import RuleError, load_rules
 from bot.store import records
@@ -446,22 +446,12 @@ def cmd_leave_duty(args: argparse.Namespace) -> int:
     try:
         today = _date(args.date, app)
         policy = app.rules.leave
-        short = []
-        for person in app.directory:
-            if not person.active:
-                continue
-            usages = records.leave_usages(app.store, person.id)
-            status = five_day_duty(
-                person, usages, today, policy.annual, policy.five_day_duty, records.manual_grants(app.store, person.id)
-            )
-            if needs_reminder(status, today):
-                short.append((person, status))
+        short = short_of_five_days(app.store, app.rules, app.directory, today)
         if not short:
             print(f"On {today}, nobody needs a five-day reminder.")
             return 0
         at = app.services.now_iso()
         for person, status in short:
-            assert status is not None
             print(
                 f"{person.id} {person.name_en}: {days(status.taken)}/{days(status.required)} days, "
                 f"deadline {status.deadline}"
@@ -469,9 +459,7 @@ def cmd_leave_duty(args: argparse.Namespace) -> int:
         if args.notify:
             with app.store.tx():
                 for person, status in short:
-                    assert status is not None
-                    data = {"taken": status.taken, "required": status.required, "deadline": status.deadline.isoformat()}
-                    records.notify(app.store, person.id, "five_day_reminder", None, data, at)
+                    records.notify(app.store, person.id, "five_day_reminder", None, five_day_data(status), at)
                 for hr in app.directory.holders(policy.five_day_duty.report_role):
                     records.notify(app.store, hr.id, "five_day_report", None, {"people": [p.id for p, _ in short]}, at)
                 app.store.audit(at, "scheduler", "leave.five_day_reminders", None, {"people": [p.id for p, _ in short]})

@@ -4,9 +4,10 @@ or a correction. Every change is a ledger row with its audit entry."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.leave_ledger import EPS, Grant, Usage, add_months, compute_balance
+from bot.leave_ledger import EPS, DutyStatus, Grant, Usage, add_months, compute_balance, five_day_duty, needs_reminder
 from bot.models import Employee
 from bot.rules.loader import RuleSet
 from bot.store import records
@@ -70,3 +71,27 @@ def set_balance(
             },
         )
     return BalanceChange(before, remaining, taken_this_year, diff)
+
+
+def short_of_five_days(
+    store: Store, rules: RuleSet, people: Iterable[Employee], today: dt.date
+) -> list[tuple[Employee, DutyStatus]]:
+    """L9: the active people short of their five days who are due a reminder on `today` (from three months before
+    their grant year ends), with where each stands. Shared by `leave duty` and the scheduler."""
+    policy = rules.leave
+    short = []
+    for person in people:
+        if not person.active:
+            continue
+        usages = records.leave_usages(store, person.id)
+        status = five_day_duty(
+            person, usages, today, policy.annual, policy.five_day_duty, records.manual_grants(store, person.id)
+        )
+        if status is not None and needs_reminder(status, today):
+            short.append((person, status))
+    return short
+
+
+def five_day_data(status: DutyStatus) -> dict[str, object]:
+    """What a five-day reminder notification carries (bot/cards.py renders it)."""
+    return {"taken": status.taken, "required": status.required, "deadline": status.deadline.isoformat()}

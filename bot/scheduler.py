@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from bot.clock import TOKYO
-from bot.leave_ledger import five_day_duty, needs_reminder
+from bot.leave_admin import five_day_data, short_of_five_days
 from bot.models import Request, Status
 from bot.rules.schema import Reminders
 from bot.services import Services
@@ -274,29 +274,14 @@ class Scheduler:
             return []
         today, at = local.date(), services.now_iso()
         policy = services.rules.leave
-        short = []
-        for person in services.directory:
-            if not person.active:
-                continue
-            usages = records.leave_usages(services.store, person.id)
-            status = five_day_duty(
-                person,
-                usages,
-                today,
-                policy.annual,
-                policy.five_day_duty,
-                records.manual_grants(services.store, person.id),
-            )
-            if status is not None and needs_reminder(status, today):
-                short.append((person, status))
+        short = short_of_five_days(services.store, services.rules, services.directory, today)
         done: list[Done] = []
         with services.store.tx():
             told = []
             for person, status in short:
                 key = f"{person.id}:{status.grant_date.isoformat()}"  # once per person per grant year
                 if self._claim("five_day_reminder", key):
-                    data = {"taken": status.taken, "required": status.required, "deadline": status.deadline.isoformat()}
-                    records.notify(services.store, person.id, "five_day_reminder", None, data, at)
+                    records.notify(services.store, person.id, "five_day_reminder", None, five_day_data(status), at)
                     told.append(person.id)
                     done.append(Done("five_day_reminder", key))
             if told:
