@@ -87,6 +87,12 @@ def _phrase_spans(entries: list[_Entry], seq: tuple[str, ...]) -> dict[int, int]
         for phrase in entry.phrases:
             n = len(phrase)
             found += [(i, n, k) for i in range(len(seq) - n + 1) if seq[i : i + n] == phrase]
+    return _longest_first(found)
+
+
+def _longest_first(found: list[tuple[int, int, int]]) -> dict[int, int]:
+    """Mentions per entry from (start, length, entry) matches, the longest read first: a match overlapping one
+    already read is part of it, not a mention of its own (経費 inside 経費精算 is one mention either way)."""
     taken: set[int] = set()
     counts: dict[int, int] = {}
     for start, n, k in sorted(found, key=lambda f: (-f[1], f[0])):
@@ -114,13 +120,4 @@ def _ja_spans(entries: list[_Entry], text: str) -> dict[int, int]:
             while start >= 0:
                 found.append((start, len(word), k))
                 start = text.find(word, start + 1)
-    taken: set[int] = set()
-    counts: dict[int, int] = {}
-    for start, n, k in sorted(found, key=lambda f: (-f[1], f[0])):
-        cells = set(range(start, start + n))
-        if cells & taken:
-            # the same idea may name itself twice over (経費 inside 経費精算): one mention either way
-            continue
-        taken |= cells
-        counts[k] = counts.get(k, 0) + 1
-    return counts
+    return _longest_first(found)
