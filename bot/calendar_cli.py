@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from bot import ical
@@ -83,7 +84,9 @@ def _print_url(app: App, feed: ical.Feed, args: argparse.Namespace, message: str
         print(texts["no_public_url"].format(base=DEFAULT_BASE_URL), file=sys.stderr)
 
 
-def cmd_calendar_url(args: argparse.Namespace) -> int:
+def _with_feed(args: argparse.Namespace, make: Callable[..., tuple[Any, bool]], said: tuple[str, str]) -> int:
+    """Open the app, check the team, make or replace its feed with `make`, print the URL with `said[0]` when
+    `make` reports it did its work (created / replaced) and `said[1]` when not."""
     from bot.cli import EXIT_ERROR, _app
 
     app = _app(args)
@@ -91,26 +94,19 @@ def cmd_calendar_url(args: argparse.Namespace) -> int:
         team = _team(app, args)
         if team is None:
             return EXIT_ERROR
-        feed, created = ical.ensure_feed(app.store, team, app.services.now_iso(), "cli")
-        _print_url(app, feed, args, _texts(app)["created" if created else "existing"].format(what=_what(app, team)))
+        feed, did = make(app.store, team, app.services.now_iso(), "cli")
+        _print_url(app, feed, args, _texts(app)[said[0] if did else said[1]].format(what=_what(app, team)))
         return 0
     finally:
         app.close()
+
+
+def cmd_calendar_url(args: argparse.Namespace) -> int:
+    return _with_feed(args, ical.ensure_feed, ("created", "existing"))
 
 
 def cmd_calendar_rotate(args: argparse.Namespace) -> int:
-    from bot.cli import EXIT_ERROR, _app
-
-    app = _app(args)
-    try:
-        team = _team(app, args)
-        if team is None:
-            return EXIT_ERROR
-        feed, replaced = ical.rotate_feed(app.store, team, app.services.now_iso(), "cli")
-        _print_url(app, feed, args, _texts(app)["rotated" if replaced else "created"].format(what=_what(app, team)))
-        return 0
-    finally:
-        app.close()
+    return _with_feed(args, ical.rotate_feed, ("rotated", "created"))
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
