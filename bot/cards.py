@@ -87,6 +87,13 @@ def _leave_fields(r: LeaveRequest, services: Services, locale: str) -> list[tupl
     return fields
 
 
+def detail_rows(details: ExpenseClaim | LeaveRequest, services: Services, locale: str) -> list[tuple[str, str]]:
+    """A claim's or leave request's fields as its card shows them: (label, value)."""
+    if isinstance(details, ExpenseClaim):
+        return _expense_fields(details, locale)
+    return _leave_fields(details, services, locale)
+
+
 def _contract_fields(r: ContractReview, locale: str) -> list[tuple[str, str]]:
     # What the checker read (type, parties, amount, term, stamp duty…) was rendered in both languages when it ran.
     fields = list(r.summary.get(locale) or r.summary.get("ja") or ((t("contract.field.source", locale), r.title),))
@@ -244,6 +251,8 @@ def notification_reply(
         text = t("notify.step_approved", locale, id=req.id, by=by, next=services.name(data.get("next"), locale))
     elif event == "changes_requested":
         text = t("notify.changes_requested", locale, id=req.id, by=by, reason=req.reason or "")
+        if isinstance(req.details, (ExpenseClaim, LeaveRequest)):
+            text += ("" if locale == "ja" else " ") + t("fix.hint", locale)  # fixed in words (handlers/fix.py)
     elif event == "auto_approved":
         text = t("notify.auto_approved", locale, id=req.id, who=who)
     elif event in ("reminder", "escalated_away", "escalated"):

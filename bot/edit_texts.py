@@ -29,4 +29,23 @@ TEXTS: dict[str, dict[str, str]] = {
         "ja": "この種類の申請は、項目を指定しての修正ができません。取り消して新しく申請してください。",
         "en": "This kind of request cannot be corrected field by field: cancel it and send a new one.",
     },
+    "fix.item": {"ja": "{field}: {before} → {after}", "en": "{field}: {before} → {after}"},
+    "fix.confirm": {
+        "ja": "#{id} を次のように修正して再申請しますか?({items})「はい」で再申請します。",
+        "en": "Shall I correct #{id} and send it again? ({items}) Reply “yes” to resend it.",
+    },
+    "fix.or_new": {
+        "ja": "新しい申請のつもりでしたら「新規」、何もしないなら「いいえ」と返信してください。",
+        "en": " If you meant a new request, reply “new”; “no” leaves everything as it is.",
+    },
+    "fix.or_not": {"ja": "「いいえ」なら何も変えません。", "en": " “No” leaves it as it is."},
+    "fix.declined": {
+        "ja": "#{id} はそのままにしました。直すときは、直す内容を書いて送ってください(例: `修正 #{id} 金額=3,200`)。",
+        "en": "#{id} is left as it was. To fix it, tell me what changed (e.g. `edit #{id} amount=3,200`).",
+    },
+    "fix.hint": {
+        "ja": "直すところを書いて返信すれば修正して再申請できます(例:「人数は6人です」「金額は3,200円の間違いです」)。",
+        "en": "Reply with what to change and I will fix and resend it (e.g. “6 people attended”, “the amount was "
+        "3,200 yen”).",
+    },
 }

@@ -32,6 +32,7 @@ from bot.understanding.dates import Direction, impossible_date, resolve_date_exp
 from bot.understanding.factory import offline_of
 from bot.understanding.offline import BARE_AMOUNT_NOTE
 from bot.understanding.types import CONFIDENT, FIELDS_BY_INTENT, Understanding
+from handlers import fix
 from handlers.base import Inbound, category_of, locale_for, normalize, submitted_reply, text_reply
 from handlers.contract import ContractHandler, asks_for_a_check, is_pasted_contract
 from handlers.question import QuestionHandler, looks_like_question
@@ -92,13 +93,28 @@ class IntakeHandler:
         self.contract = ContractHandler()
         self.questions = QuestionHandler()
 
-    def handle_text(self, msg: Inbound, services: Services, kind_hint: str | None = None) -> list[Reply]:
-        """`kind_hint` is the command used (/expense, /leave): the message is that kind of request."""
+    def handle_text(
+        self, msg: Inbound, services: Services, kind_hint: str | None = None, fixing: bool = True
+    ) -> list[Reply]:
+        """`kind_hint` is the command used (/expense, /leave): the message is that kind of request. `fixing` False
+        reads it as new even when the person has a request waiting to be fixed (handlers/fix.py)."""
         me = msg.employee
         text = normalize(msg.text)
         if not msg.attachments and (typed := self.questions.typed_action(msg, services)) is not None:
             return typed  # 「回答 Q12 …」: a question card's action typed as words, wherever a conversation stands
         conversation = records.get_conversation(services.store, me.id)
+        if conversation and conversation["kind"] == fix.KIND:
+            if fix.wants_new(text):
+                # 「新規」: what they first sent was a request of its own, not a correction.
+                records.end_conversation(services.store, me.id)
+                return self.handle_text(replace(msg, text=conversation["text"]), services, kind_hint, fixing=False)
+            no = bool(_NO.match(text) or _CANCEL.match(text))
+            answered = fix.answer(msg, services, conversation, yes=bool(_YES.match(text)), no=no)
+            if answered is not None:
+                return answered
+            conversation = None
+        if fixing and not conversation and not kind_hint and (proposed := fix.propose(msg, services)):
+            return proposed  # 「人数は6人です」 to a claim sent back: the fix, shown before it is made
         if conversation and _CANCEL.match(text):
             records.end_conversation(services.store, me.id)
             return text_reply(msg, services, "ask.cancelled")

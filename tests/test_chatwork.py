@@ -368,3 +368,19 @@ def test_a_claim_sent_back_is_fixed_by_typing_and_goes_to_the_approver_again(env
     req = records.get_request(env.app.store, 1)
     assert req is not None and req.details.attendees == 6
     env.wait(lambda: len([m for m in env.fake.in_room(DIRECT[ITO]) if "#1" in m]) >= 2)  # asked again
+
+
+def test_a_claim_sent_back_is_fixed_by_saying_what_changed_in_the_direct_chat(env: CwEnv) -> None:
+    """#15: in the direct chat where the bot said the claim came back, 「参加者は6名でした」 and 「はい」 fix it."""
+    env.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\n昨日の打ち合わせのお弁当 2,400円")
+    env.wait_room(DIRECT[ITO])
+    env.say(ITO, f"[To:{BOT_ID}] 経費ボットさん\n差戻し #1 人数を書いてください", room=DIRECT[ITO])
+    told = env.wait(lambda: [m for m in env.fake.in_room(DIRECT[WATANABE]) if "人数を書いてください" in m])
+    assert "直すところを書いて返信" in told[-1]
+    env.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\n参加者は6名でした", room=DIRECT[WATANABE])
+    asked = env.wait(lambda: [m for m in env.fake.in_room(DIRECT[WATANABE]) if "→ 6" in m])
+    assert "#1" in asked[-1]
+    env.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\nはい", room=DIRECT[WATANABE])
+    env.wait(lambda: (r := records.get_request(env.app.store, 1)) is not None and r.status.value == "pending")
+    req = records.get_request(env.app.store, 1)
+    assert req is not None and req.details.attendees == 6
