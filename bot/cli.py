@@ -699,6 +699,15 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.calendar_cli import register as register_calendar  # one hook, kept here: it calls back into _app
 
     register_calendar(sub)  # `calendar url` / `calendar rotate`: the leave calendar feeds
+    from bot.accounting.cli import register as register_accounting
+    from bot.archive.cli import register as register_archive
+    from bot.ops_cli import register as register_ops
+    from bot.transfers.cli import register as register_transfers
+
+    register_accounting(sub)  # `export journal`, `freee …`
+    register_transfers(sub)  # `org import-bank`, `transfers …`
+    register_archive(sub)  # `receipts search|export|…`
+    register_ops(sub)  # `init`, `backup`, `restore`
     return parser
 
 

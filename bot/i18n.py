@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from bot.accounting.texts import TEXTS as ACCOUNTING_TEXTS
+from bot.archive.texts import TEXTS as ARCHIVE_TEXTS
 from bot.contracts.texts import TEXTS as CONTRACT_TEXTS
 from bot.edit_texts import TEXTS as EDIT_TEXTS
 from bot.knowledge.texts import TEXTS as KNOWLEDGE_TEXTS
@@ -12,6 +14,7 @@ from bot.lists_texts import TEXTS as LISTS_TEXTS
 from bot.models import Finding, Severity
 from bot.privacy_texts import TEXTS as PRIVACY_TEXTS
 from bot.scheduler_texts import TEXTS as SCHEDULER_TEXTS
+from bot.transfers.texts import TEXTS as TRANSFER_TEXTS
 from bot.understanding.texts import TEXTS as UNDERSTANDING_TEXTS
 
 CATALOG: dict[str, dict[str, str]] = {
@@ -678,3 +681,6 @@ _merge(LISTS_TEXTS)
 _merge(EDIT_TEXTS)
 _merge(SCHEDULER_TEXTS)
 _merge(UNDERSTANDING_TEXTS)
+_merge(ACCOUNTING_TEXTS)  # #16: journal export and freee, transfers, the receipt archive
+_merge(TRANSFER_TEXTS)
+_merge(ARCHIVE_TEXTS)

@@ -362,14 +362,26 @@ class Card:
     status: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
+class OutFile:
+    """A file the bot sends with a reply (a journal export, a transfer file, a draft): already written, 0600,
+    under the bot's own folder. It goes to the person's direct chat only, never to a shared channel."""
+
+    path: str
+    name: str  # the name the recipient sees
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
 class Reply:
-    """A platform-neutral message. `to` is an employee id; None means the person who asked."""
+    """A platform-neutral message. `to` is an employee id; None means the person who asked. `file` travels to
+    that person's direct chat with the bot (bot/outfiles.py)."""
 
     locale: str
     text: str = ""
     card: Card | None = None
     to: str | None = None
+    file: OutFile | None = None
 
 
 def _jsonable(value: Any) -> Any:

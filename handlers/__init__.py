@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import archive, export, transfers
 from handlers.approval import ACTION_OF_COMMAND, ApprovalHandler
 from handlers.base import Command, Inbound
 from handlers.contract import ContractHandler
@@ -38,6 +39,8 @@ def command_table() -> dict[str, Command]:
     }
     for command in ACTION_OF_COMMAND:
         table[command] = approval.make(command)
+    for commands in (export.COMMANDS, transfers.COMMANDS, archive.COMMANDS):
+        table.update(commands)  # #16: /export, the transfer file and paid, receipt search (their aliases too)
     # Japanese aliases, so a user can type what they say.
     aliases = {
         "経費": "expense",

@@ -90,7 +90,8 @@ def test_a_claim_sent_back_is_fixed_by_saying_what_changed(app: App, words: str,
     req = records.get_request(app.store, rid)
     assert req is not None and req.status is Status.PENDING and getattr(req.details, field) == value
     assert req.details.category == "entertainment"  # what the message did not name stays as it was
-    [rev] = app.store.query("SELECT data FROM audit_log WHERE action = 'request.resubmitted' AND request_id = ?", (rid,))
+    sql = "SELECT data FROM audit_log WHERE action = 'request.resubmitted' AND request_id = ?"
+    [rev] = app.store.query(sql, (rid,))
     assert json.loads(rev["data"])["before"] != json.loads(rev["data"])["details"]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from bot.accounting.policy import AccountingPolicy
 from bot.rules.schema import (
     CHECK_MODELS,
     RULE_FILES,
@@ -42,6 +43,7 @@ class RuleSet:
     calendar: WorkCalendar
     contracts: ContractPolicy
     stamp_duty: StampDutyTable
+    accounting: AccountingPolicy
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:
@@ -182,6 +184,7 @@ def load_rules(knowledge_dir: str | Path) -> RuleSet:
         calendar=calendar,
         contracts=parsed["contracts.yaml"],  # type: ignore[arg-type]
         stamp_duty=parsed["stamp_duty.yaml"],  # type: ignore[arg-type]
+        accounting=parsed["accounting.yaml"],  # type: ignore[arg-type]
     )
 
 

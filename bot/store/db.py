@@ -22,9 +22,12 @@ from typing import Any
 
 import sqlite_utils
 
+from bot.accounting import schema as accounting_schema
+from bot.archive import schema as archive_schema
 from bot.store import audit, audit_anchor, audit_replay, files
 from bot.store import audit_keys as audit_keys_module
 from bot.store.audit import Head, Verification
+from bot.transfers import schema as transfers_schema
 
 log = logging.getLogger(__name__)
 
@@ -356,8 +359,12 @@ def _v10(db: sqlite_utils.Database) -> None:
     )
 
 
-# Append only: a released migration is never edited, a new one is added after it.
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10]
+# Append only: a released migration is never edited, a new one is added after it. v11–v13 live beside the code
+# that owns their tables (journal batches and freee; bank details and transfers; the receipt archive).
+MIGRATIONS: list[Migration] = [
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, accounting_schema.migrate, transfers_schema.migrate,
+    archive_schema.migrate,
+]  # fmt: skip
 
 KeySource = Sequence[bytes] | Callable[[], Sequence[bytes]]
 
