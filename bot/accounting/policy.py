@@ -38,6 +38,8 @@ class Archive(Strict):
     """The 電子帳簿保存法 receipt archive: how long a receipt may not be deleted or changed."""
 
     retention_years: int = Field(7, ge=7, le=10)  # 7 years; 10 for loss years (accounting.md §6.2)
+    # Retention runs from the day after the corporate-tax filing deadline: two months after the fiscal year's end.
+    fiscal_year_end_month: int = Field(3, ge=1, le=12)
 
 
 class AccountingPolicy(Strict):
