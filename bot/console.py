@@ -130,6 +130,9 @@ class ConsoleChat:
                 self.out.print(Text(reply.text), soft_wrap=True)  # never rich markup; no hard wrap
             if reply.card:
                 self.out.print(render_card(reply.card, reply.locale))
+            if reply.file:
+                # The console is the person at the server: the file is already where they can open it.
+                self.out.print(Text(t("file.console", reply.locale, path=reply.file.path)), soft_wrap=True)
 
     def deliver_notifications(self) -> None:
         services = self.app.services

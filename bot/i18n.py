@@ -12,6 +12,7 @@ from bot.edit_texts import TEXTS as EDIT_TEXTS
 from bot.knowledge.texts import TEXTS as KNOWLEDGE_TEXTS
 from bot.lists_texts import TEXTS as LISTS_TEXTS
 from bot.models import Finding, Severity
+from bot.outfiles_texts import TEXTS as OUTFILE_TEXTS
 from bot.privacy_texts import TEXTS as PRIVACY_TEXTS
 from bot.scheduler_texts import TEXTS as SCHEDULER_TEXTS
 from bot.transfers.texts import TEXTS as TRANSFER_TEXTS
@@ -681,6 +682,7 @@ _merge(LISTS_TEXTS)
 _merge(EDIT_TEXTS)
 _merge(SCHEDULER_TEXTS)
 _merge(UNDERSTANDING_TEXTS)
+_merge(OUTFILE_TEXTS)
 _merge(ACCOUNTING_TEXTS)  # #16: journal export and freee, transfers, the receipt archive
 _merge(TRANSFER_TEXTS)
 _merge(ARCHIVE_TEXTS)

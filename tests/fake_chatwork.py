@@ -7,6 +7,8 @@ rate-limit headers on every answer), and can be told to fail: `fail("messages", 
 
 from __future__ import annotations
 
+import email
+import email.policy
 import itertools
 import re
 import threading
@@ -32,6 +34,7 @@ class FakeChatwork:
         self.task_status: dict[str, str] = {}
         self.calls: list[tuple[str, str]] = []
         self.files: dict[str, tuple[str, bytes]] = {}
+        self.uploads: list[dict[str, Any]] = []  # files the bot posted: room, name, data, message
         self.declared: dict[str, int] = {}  # file id -> the filesize the API claims instead of the real one
         self.download_urls: dict[str, str] = {}  # file id -> the download_url the API hands out instead of ours
         self._failures: dict[str, list[tuple[int, dict[str, str], dict[str, Any]]]] = {}
@@ -49,6 +52,7 @@ class FakeChatwork:
             side_effect=self._task_status
         )
         r.get(url__regex=rf"^{re.escape(BASE)}/rooms/(?P<room>\d+)/files/(?P<file>\d+)").mock(side_effect=self._file)
+        r.post(url__regex=rf"^{re.escape(BASE)}/rooms/(?P<room>\d+)/files$").mock(side_effect=self._upload)
         r.get(url__regex=rf"^{re.escape(FILES)}/(?P<file>\d+)$").mock(side_effect=self._download)
 
     def __enter__(self) -> FakeChatwork:
@@ -130,6 +134,24 @@ class FakeChatwork:
             "download_url": self.download_urls.get(file, f"{FILES}/{file}"),
         }  # fmt: skip
         return self._answer("file", request, lambda: info)
+
+    def _upload(self, request: httpx.Request, room: str) -> httpx.Response:
+        parsed = email.message_from_bytes(
+            b"content-type: " + request.headers["content-type"].encode() + b"\r\n\r\n" + request.read(),
+            policy=email.policy.HTTP,
+        )
+        parts = {part.get_param("name", header="content-disposition"): part for part in parsed.iter_parts()}
+        file, message = parts["file"], parts.get("message")
+
+        def ok() -> dict[str, int]:
+            file_id = len(self.uploads) + 5001
+            self.uploads.append({
+                "room": room, "name": file.get_filename(), "data": file.get_payload(decode=True),
+                "message": message.get_payload(decode=True).decode() if message is not None else "", "id": file_id,
+            })  # fmt: skip
+            return {"file_id": file_id}
+
+        return self._answer("files", request, ok)
 
     def _download(self, request: httpx.Request, file: str) -> httpx.Response:
         assert "x-chatworktoken" not in request.headers, "the API token never goes to the file host"

@@ -20,6 +20,7 @@ class FakeSlack:
         self.users = users or {}
         self._failures: dict[str, list[int]] = {}
         self.files: dict[str, bytes] = {}
+        self.uploads: dict[str, bytes] = {}  # file id -> the bytes the bot uploaded (files.getUploadURLExternal)
         self.redirects: dict[str, str] = {}  # file name -> where its download redirects to
         self.streams: dict[str, int] = {}  # file name -> bytes sent with no Content-Length
         self.streamed: dict[str, int] = {}  # file name -> bytes actually written before the client hung up
@@ -71,7 +72,19 @@ class FakeSlack:
                 self.wfile.write(data)
 
             def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("content-length") or 0)).decode("utf-8")
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                if self.path.startswith("/upload/"):  # the upload URL files.getUploadURLExternal handed out
+                    file_id = self.path.rsplit("/", 1)[-1]
+                    with fake._lock:
+                        fake.uploads[file_id] = body
+                        fake.calls.append(("files.upload_bytes", {"file_id": file_id, "size": len(body)}))
+                    self.send_response(200)
+                    self.send_header("content-type", "text/plain")
+                    self.send_header("content-length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"OK")
+                    return
+                raw = body.decode("utf-8")
                 if "json" in (self.headers.get("content-type") or ""):
                     args = json.loads(raw or "{}")
                 else:
@@ -120,6 +133,12 @@ class FakeSlack:
             return 200, {"ok": True, "channel": {"id": "D" + args.get("users", "X")[1:]}}, {}
         if method == "chat.postMessage":
             return 200, {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"ts": ts}}, {}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{self._ts:08d}"
+            return 200, {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}, {}
+        if method == "files.completeUploadExternal":
+            files = json.loads(args.get("files") or "[]")
+            return 200, {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}, {}
         if method == "apps.connections.open":
             if self.socket_url is None:
                 return 200, {"ok": False, "error": "not_allowed_token_type"}, {}

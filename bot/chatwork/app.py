@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bot import outbox
+from bot import outbox, outfiles
 from bot.app import App as Backoffice
 from bot.cards import notification_reply
 from bot.chatwork import markup, queue
@@ -253,6 +253,8 @@ class ChatworkFrontDoor:
         for reply in replies:
             if reply.to in (None, person.id):
                 self._enqueue_message(p.room, header + markup.render(reply))
+                if reply.file is not None:
+                    self._enqueue_file(person, reply, header)
 
     def failed(self, row: Row, ref: str) -> None:
         event = row.payload.get("webhook_event") or {}
@@ -315,6 +317,22 @@ class ChatworkFrontDoor:
             outbox.enqueue(
                 self.services.store, PLATFORM, target, "message", {"body": piece, "name": name}, self.services.now_iso()
             )
+
+    def _enqueue_file(self, person: Employee, reply: Reply, header: str) -> None:
+        """The reply's file, to the person's direct chat only (bot/outfiles.py); too big for Chatwork, they are
+        told where it is instead."""
+        file, locale = reply.file, reply.locale
+        assert file is not None
+        if (instead := outfiles.too_big(file, outfiles.CHATWORK_MAX_BYTES, locale)) is not None:
+            self._enqueue_message(f"dm:{person.chatwork_account_id}", markup.defuse(instead), person.name(locale))
+            return
+        job = {
+            "path": file.path, "file_name": file.name, "mime": file.mime, "name": person.name(locale),
+            "message": markup.defuse(reply.text.splitlines()[0] if reply.text else file.name),
+            "no_direct": markup.defuse(t("file.no_direct_chat", locale, name=file.name)),
+        }  # fmt: skip
+        outbox.enqueue(self.services.store, PLATFORM, f"dm:{person.chatwork_account_id}", "file", job,
+                       self.services.now_iso())  # fmt: skip
 
     def _on_chatwork(self, person: Employee) -> bool:
         return bool(person.chatwork_account_id and person.active and not (self.slack_people and person.slack_user_id))

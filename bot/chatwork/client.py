@@ -139,12 +139,12 @@ class ChatworkClient:
 
     async def call(
         self, method: str, path: str, data: dict[str, Any] | None = None, params: dict[str, Any] | None = None,
-        room: str | None = None,
+        room: str | None = None, files: dict[str, tuple[str, bytes, str]] | None = None,
     ) -> Any:  # fmt: skip
-        """One API call; `room` marks a post that counts against that room's limit."""
+        """One API call; `room` marks a post that counts against that room's limit. `files` makes it multipart."""
         await self.limiter.acquire(room)
         try:
-            resp = await self.http.request(method, path, data=data, params=params)
+            resp = await self.http.request(method, path, data=data, params=params, files=files)
         except httpx.HTTPError as exc:
             raise ChatworkError(0, f"{type(exc).__name__}: {exc}") from exc
         self.limiter.observe(resp.headers)
@@ -187,6 +187,13 @@ class ChatworkClient:
 
     async def task_done(self, room_id: str, task_id: str) -> None:
         await self.call("PUT", f"/rooms/{room_id}/tasks/{task_id}/status", data={"body": "done"})
+
+    async def upload_file(self, room_id: str, name: str, data: bytes, mime: str, message: str) -> str:
+        """POST /rooms/{room_id}/files (multipart: `file`, `message`); Chatwork takes at most 5 MB."""
+        files = {"file": (name, data, mime)}
+        path = f"/rooms/{room_id}/files"
+        result = await self.call("POST", path, data={"message": message}, files=files, room=room_id)
+        return str(result["file_id"])
 
     async def file_info(self, room_id: str, file_id: str) -> dict[str, Any]:
         """A file shared in a room, with a download URL valid for 30 seconds: fetch it at once (bot.downloads)."""

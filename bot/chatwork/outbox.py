@@ -13,6 +13,7 @@ import contextlib
 import logging
 import math
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from bot import outbox
@@ -23,7 +24,7 @@ from bot.store.db import Store
 log = logging.getLogger(__name__)
 
 PLATFORM = "chatwork"
-POSTS = ("message", "task")  # what counts against a room's posting limit
+POSTS = ("message", "task", "file")  # what counts against a room's posting limit
 
 
 class Outbox:
@@ -123,6 +124,8 @@ class Outbox:
                 ids = await self.client.create_task(room, body, payload["to_ids"], payload.get("limit"))
                 queue.task_created(self.store, payload["task_row"], room, ids[0])
                 result = {"room_id": room, "task_ids": ids}
+            elif kind == "file":
+                result = await self._send_file(job, room)
             elif kind == "task_done":
                 task = queue.get_task(self.store, payload["task_row"])
                 if task and task["task_id"]:
@@ -136,6 +139,21 @@ class Outbox:
             return 0
         outbox.sent(self.store, job["id"], self.now_iso(), result)
         return 1 if kind in POSTS else 0
+
+    async def _send_file(self, job: dict[str, Any], room: str) -> dict[str, Any]:
+        """A file goes to the person's direct chat only: with no direct chat (the fallback room is shared), they are
+        told there instead how to get it, and the file is not posted."""
+        payload = job["payload"]
+        if not job["target"].startswith("dm:") or room == self.fallback_room:
+            body = f"[To:{job['target'][3:]}] {payload.get('name', '')}\n{payload['no_direct']}"
+            return {"room_id": room, "message_id": await self.client.post_message(room, body), "file": None}
+        path = Path(payload["path"])
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise ChatworkError(410, f"file to send is gone: {path.name}") from None
+        file_id = await self.client.upload_file(room, payload["file_name"], data, payload["mime"], payload["message"])
+        return {"room_id": room, "file_id": file_id}
 
     def _failed(self, job: dict[str, Any], exc: ChatworkError) -> None:
         if isinstance(exc, RateLimited):

@@ -20,6 +20,7 @@ import threading
 import urllib.error
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -57,7 +58,9 @@ _MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
 _BACKOFFICE_WORDS = {
     "help": "help", "ヘルプ": "help", "mine": "mine", "自分": "mine", "balance": "balance", "残日数": "balance",
     "pending": "pending", "承認待ち": "pending", "cancel": "cancel", "取消": "cancel", "show": "show",
-    "approve": "approve", "reject": "reject", "changes": "changes", "confirm": "confirm",
+    "approve": "approve", "reject": "reject", "changes": "changes", "confirm": "confirm", "edit": "edit",
+    "修正": "edit", "export": "export", "仕訳": "export", "transfer": "transfer", "振込": "transfer", "paid": "paid",
+    "支払済": "paid", "receipts": "receipts", "領収書": "receipts",
 }  # fmt: skip
 _ACTION_OF = {
     blocks.APPROVE: "approve",
@@ -678,6 +681,12 @@ class SlackFrontDoor:
         else:
             queue_target = f"channel:{target['channel']}"
         outbox.enqueue(self.services.store, PLATFORM, queue_target, kind, job, self.services.now_iso())
+        if reply.file is not None and target.get("user"):
+            # A file (an export, a transfer file) goes to the person's direct chat only, whatever the conversation:
+            # a channel or a thread would show it to everyone in it.
+            upload = {"user": target["user"], "path": reply.file.path, "name": reply.file.name, "comment": fallback}
+            at = self.services.now_iso()
+            outbox.enqueue(self.services.store, PLATFORM, f"dm:{target['user']}", "file", upload, at)
 
     def _version(self, reply: Reply) -> int | None:
         if reply.card is None or reply.card.request_id is None:
@@ -848,6 +857,8 @@ class _Sender:
                 if view is not None:
                     client.views_publish(user_id=p["user"], view=view)
                 return {"published": view is not None}
+            if job["kind"] == "file":
+                return self._upload(p)
             if job["kind"] == "refresh":
                 updated = 0
                 for channel, ts, fallback, body in self.front.cards_of(p["request_id"], p["employee_id"]):
@@ -863,6 +874,19 @@ class _Sender:
             raise outbox.Refused(f"slack refused: {exc.response.get('error')}") from exc
         except (urllib.error.URLError, OSError, TimeoutError) as exc:
             raise outbox.Retry(f"cannot reach slack ({type(exc).__name__})") from exc
+
+    def _upload(self, p: dict[str, Any]) -> dict[str, Any]:
+        """files.getUploadURLExternal, the bytes, files.completeUploadExternal into the person's DM (slack_sdk's
+        files_upload_v2). Tried again whole on a failure: an upload that was never completed is never shared."""
+        path = Path(p["path"])
+        if not path.is_file():
+            raise outbox.Refused(f"file to send is gone: {path.name}")
+        channel = self.front.client.conversations_open(users=p["user"])["channel"]["id"]
+        done = self.front.client.files_upload_v2(
+            channel=channel, file=str(path), filename=p["name"], title=p["name"], initial_comment=p.get("comment")
+        )
+        file = done.get("file") or {}
+        return {"channel": channel, "file": file.get("id") if isinstance(file, dict) else None}
 
     def _dm(self, user: str, text: str, body: list[dict[str, Any]]) -> dict[str, Any]:
         opened = self.front.client.conversations_open(users=user)
