@@ -254,7 +254,7 @@ class ChatworkFrontDoor:
             if reply.to in (None, person.id):
                 self._enqueue_message(p.room, header + markup.render(reply))
                 if reply.file is not None:
-                    self._enqueue_file(person, reply, header)
+                    self._enqueue_file(person, reply)
 
     def failed(self, row: Row, ref: str) -> None:
         event = row.payload.get("webhook_event") or {}
@@ -318,7 +318,7 @@ class ChatworkFrontDoor:
                 self.services.store, PLATFORM, target, "message", {"body": piece, "name": name}, self.services.now_iso()
             )
 
-    def _enqueue_file(self, person: Employee, reply: Reply, header: str) -> None:
+    def _enqueue_file(self, person: Employee, reply: Reply) -> None:
         """The reply's file, to the person's direct chat only (bot/outfiles.py); too big for Chatwork, they are
         told where it is instead."""
         file, locale = reply.file, reply.locale
@@ -362,6 +362,8 @@ class ChatworkFrontDoor:
                 if target == self.approvals_room:
                     body = markup.mention(account, person.name(reply.locale)) + "\n" + body
                 self._enqueue_message(target, body, person.name(reply.locale))
+                if reply.file is not None:
+                    self._enqueue_file(person, reply)  # e.g. the final draft of a contract, to its requester
                 if row["event"] == "approval_needed" and row["request_id"]:
                     self._give_task(person, row["request_id"], int(row["data"].get("seq") or 0), target, reply)
                 records.mark_delivered(services.store, [row["id"]], services.now_iso())
