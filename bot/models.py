@@ -174,6 +174,9 @@ class ExpenseClaim:
     ai_note: str = (
         ""  # how a free-text message was read (engine, fields, doubts): shown as the AI's, never used by rules
     )
+    # The part of the amount (yen, tax included) at the reduced 8% rate, for a receipt with both rates (take-away
+    # food with other goods): the journal export books it as a second line (bot/accounting/journal.py).
+    reduced_rate_yen: int | None = None
 
     kind = "expense"
 
@@ -184,7 +187,10 @@ class ExpenseClaim:
         return self.amount_jpy
 
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
+        out: dict[str, Any] = _jsonable(asdict(self))
+        if out.get("reduced_rate_yen") is None:
+            out.pop("reduced_rate_yen", None)  # rows written before the field existed stay byte-identical
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ExpenseClaim:
@@ -200,6 +206,7 @@ class ExpenseClaim:
             receipts=tuple(d.get("receipts", ())),
             amount_jpy=d.get("amount_jpy"),
             waived=tuple(d.get("waived", ())),
+            reduced_rate_yen=d.get("reduced_rate_yen"),
             ai_note=d.get("ai_note", ""),
         )
 

@@ -29,7 +29,7 @@ _FIELD_NAMES = {
     "attendees": "attendees", "人数": "attendees", "invoice": "invoice", "登録番号": "invoice",
     "description": "description", "内容": "description", "start": "start", "開始": "start", "end": "end",
     "終了": "end", "type": "type", "種類": "type", "portion": "portion", "単位": "portion", "hours": "hours",
-    "時間": "hours",
+    "時間": "hours", "reduced": "reduced", "軽減": "reduced",
 }  # fmt: skip
 _LEAVE_TYPES = {"annual": "annual", "有給": "annual", "special": "special", "特別休暇": "special", "sick": "sick",
                 "病気": "sick", "compensatory": "compensatory", "代休": "compensatory", "unpaid": "unpaid",
@@ -90,6 +90,10 @@ def apply_fields(details: Any, options: dict[str, str], services: Services) -> A
         else:
             raise FieldError("not_editable_kind", raw_key)
     new = replace(details, **changes)
+    if isinstance(new, ExpenseClaim) and new.reduced_rate_yen:
+        whole = new.yen()
+        if whole is None or new.reduced_rate_yen > whole:  # more than the whole, or not in yen
+            raise FieldError("bad_value", "reduced", str(new.reduced_rate_yen))
     if isinstance(new, LeaveRequest) and new.end < new.start:
         raise FieldError("bad_value", "end", new.end.isoformat())
     return new
@@ -124,6 +128,11 @@ def _expense_field(name: str, value: str, services: Services, today: Any) -> dic
         return {"invoice_number": number}
     if name == "description":
         return {"description": value.strip()[:200]}
+    if name == "reduced":  # the part at the reduced 8% rate, in yen; 0 clears it (bot/accounting/journal.py)
+        digits = normalize(value).replace(",", "").removeprefix("¥").removesuffix("円")
+        if not digits.isdigit():
+            raise FieldError("bad_value", name, value)
+        return {"reduced_rate_yen": int(digits) or None}
     raise FieldError("unknown_field", name)
 
 

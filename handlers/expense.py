@@ -45,6 +45,16 @@ def parse_amount(token: str) -> tuple[Decimal, str] | None:
     return amount, currency
 
 
+def reduced_yen(text: str | None, amount: Decimal | None) -> int | None:
+    """The reduced-rate part typed as yen (`1,200`, `¥1200`): 0 to the whole yen amount; None when it is not."""
+    if text is None or amount is None:
+        return None
+    digits = normalize(text).replace(",", "").removeprefix("¥").removesuffix("円")
+    if not digits.isdigit() or int(digits) > amount:
+        return None
+    return int(digits)
+
+
 class ExpenseHandler:
     kind = "expense"
 
@@ -77,6 +87,13 @@ class ExpenseHandler:
                 )
             attendees = int(options["attendees"])
         invoice = options.get("invoice")
+        # reduced=1200 / 軽減=1200: the part at the reduced 8% rate, for a receipt with both rates (journal export)
+        reduced_text = options.get("reduced", options.get("軽減"))
+        reduced = reduced_yen(reduced_text, amount[0] if amount[1] == "JPY" else None)
+        if reduced_text is not None and reduced is None:
+            return text_reply(
+                msg, services, "form.bad_value", value=reduced_text, field=t("journal.field.reduced", locale)
+            )
         claim = ExpenseClaim(
             amount=amount[0],
             currency=options.get("currency", amount[1]).upper(),
@@ -86,6 +103,7 @@ class ExpenseHandler:
             vendor=options.get("vendor"),
             attendees=attendees,
             invoice_number=(normalize_invoice_number(invoice) or invoice) if invoice else None,
+            reduced_rate_yen=reduced or None,
         )
         if options.get("receipt") and not may_name_local_files(msg):
             return text_reply(msg, services, "err.typed_path")

@@ -14,7 +14,6 @@ from pydantic import BaseModel, ValidationError
 from bot.accounting.policy import AccountingPolicy
 from bot.rules.schema import (
     CHECK_MODELS,
-    RULE_FILES,
     CalendarPolicy,
     ContractPolicy,
     ExpensePolicy,
@@ -22,7 +21,12 @@ from bot.rules.schema import (
     RoutingPolicy,
     StampDutyTable,
 )
+from bot.rules.schema import RULE_FILES as CORE_RULE_FILES
 from bot.workcalendar import WorkCalendar
+
+# Rule files whose models live beside the code that reads them (bot/accounting/policy.py builds on Strict, so
+# bot/rules/schema.py cannot import it back).
+RULE_FILES: dict[str, type[BaseModel]] = {**CORE_RULE_FILES, "accounting.yaml": AccountingPolicy}
 
 
 class RuleError(Exception):
@@ -190,12 +194,12 @@ def load_rules(knowledge_dir: str | Path) -> RuleSet:
 
 def _cross_file_problems(rules_dir: Path, parsed: dict[str, BaseModel]) -> list[str]:
     """Keys in one file that must name something in another: checked once both files are valid."""
+    problems = _accounting_problems(rules_dir, parsed)
     contracts, stamp = parsed.get("contracts.yaml"), parsed.get("stamp_duty.yaml")
     if not isinstance(contracts, ContractPolicy) or not isinstance(stamp, StampDutyTable):
-        return []
+        return problems
     label = str(rules_dir / "contracts.yaml")
     subjects = {r.subject: r.stamp_class for r in stamp.reduced}
-    problems = []
     for name, ctype in contracts.contract_types.items():
         key = f"contract_types.{name}.stamp_subject"
         if ctype.stamp_subject is None:
@@ -217,4 +221,29 @@ def _cross_file_problems(rules_dir: Path, parsed: dict[str, BaseModel]) -> list[
                 f"{rules_dir / 'stamp_duty.yaml'}: key 'classes.{klass}' is missing "
                 f"(contracts.yaml contract_types {', '.join(uses)} use it)"
             )
+    return problems
+
+
+def _accounting_problems(rules_dir: Path, parsed: dict[str, BaseModel]) -> list[str]:
+    """Every expense category of expenses.yaml has an account in accounting.yaml (an approved claim of a
+    category without one could not be exported), and every account is for a known category."""
+    expenses, accounting = parsed.get("expenses.yaml"), parsed.get("accounting.yaml")
+    if not isinstance(expenses, ExpensePolicy) or not isinstance(accounting, AccountingPolicy):
+        return []
+    label = str(rules_dir / "accounting.yaml")
+    problems = [
+        f"{label}: key 'accounts.{cat}' is missing (expenses.yaml categories has '{cat}')"
+        for cat in expenses.categories
+        if cat not in accounting.accounts
+    ]
+    problems += [
+        f"{label}: key 'accounts.{cat}': '{cat}' is not a category of expenses.yaml ({', '.join(expenses.categories)})"
+        for cat in accounting.accounts
+        if cat not in expenses.categories
+    ]
+    problems += [
+        f"{label}: key 'business_travel_exemption.categories': '{cat}' is not a category of expenses.yaml"
+        for cat in accounting.business_travel_exemption.categories
+        if cat not in expenses.categories
+    ]
     return problems

@@ -594,8 +594,6 @@ class StampDutyTable(Strict):
         return self
 
 
-from bot.accounting.policy import AccountingPolicy  # noqa: E402  (it builds on Strict, defined above)
-
 RULE_FILES: dict[str, type[Strict]] = {
     "expenses.yaml": ExpensePolicy,
     "leave.yaml": LeavePolicy,
@@ -603,5 +601,4 @@ RULE_FILES: dict[str, type[Strict]] = {
     "routing.yaml": RoutingPolicy,
     "contracts.yaml": ContractPolicy,
     "stamp_duty.yaml": StampDutyTable,
-    "accounting.yaml": AccountingPolicy,
 }
