@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.approvers import pick_for_day, resolve_chain
+from bot.archive import store as archive_store
 from bot.clock import Clock
 from bot.context import ContextBuilder, planned_usages
 from bot.directory import Directory
@@ -279,6 +280,9 @@ class Workflow:
                 at, actor.id, f"request.{action}", req.id,
                 {"details": details.to_dict(), "before": req.details.to_dict(), "version": req.version},
             )  # fmt: skip
+            # A receipt's 取引年月日/金額/取引先 follow the claim: the archive keeps a version per change (電帳法).
+            assert req.id is not None
+            archive_store.follow_request(self.store, self.rules.accounting.archive, req.id, at)
             decision = self.decide_for(actor, details, today, req.id)
             new = self._apply(resubmitted, decision, actor, at, today)
         return Result(True, new.status.value, new)
@@ -471,7 +475,9 @@ class Workflow:
         """Record the yen amount and add any step it now requires (an amount over the CEO's limit)."""
         assert req.id is not None and isinstance(req.details, ExpenseClaim)
         details = replace(req.details, amount_jpy=amount_jpy)
-        return self._redecide(req, actor, details, at, today, "request.yen_fixed", {"amount_jpy": amount_jpy})
+        new = self._redecide(req, actor, details, at, today, "request.yen_fixed", {"amount_jpy": amount_jpy})
+        archive_store.follow_request(self.store, self.rules.accounting.archive, req.id, at)  # the yen is 金額 now
+        return new
 
     def _redecide(
         self, req: Request, actor: Employee, details: Details, at: str, today: dt.date, event: str, data: dict[str, Any]

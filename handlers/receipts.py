@@ -1,16 +1,20 @@
-"""Receipts: kept under their content hash and attached to the claim they belong to."""
+"""Receipts: kept under their content hash, attached to the claim they belong to, and archived (bot.archive)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
+from bot.archive import store as archive
 from bot.files import CONTRACT_KINDS, RECEIPT_KINDS, FileRefused, keep
 from bot.i18n import t
 from bot.models import ExpenseClaim, Reply, Status
 from bot.services import Services
 from bot.store import records
 from handlers.base import Inbound, locale_for, result_reply, submitted_reply, text_reply
+
+log = logging.getLogger(__name__)
 
 
 class AttachmentError(Exception):
@@ -34,6 +38,15 @@ def store_file(path_text: str, services: Services, name: str | None = None) -> t
     except FileRefused as err:
         raise AttachmentError(err.key, **err.data) from None
     return (kept.path, kept.sha256, kept.size)
+
+
+def archive_receipts(services: Services) -> None:
+    """Put the receipts just attached into the 電子帳簿保存法 archive. The attachment is already committed, so a
+    failure here (a full disk) loses nothing: the next use of the archive picks the receipt up."""
+    try:
+        archive.sync(services)
+    except OSError as err:
+        log.error("archive: receipts not archived yet (%s); the next search or export retries", type(err).__name__)
 
 
 def keep_bytes(data: bytes, name: str, services: Services) -> tuple[str, str, int]:
@@ -70,6 +83,7 @@ def file_with_receipt(msg: Inbound, claim: ExpenseClaim, receipt: str | None, se
                 added_by=msg.employee.id,
                 at=services.now_iso(),
             )
+        archive_receipts(services)
     return [*told, submitted_reply(req, msg, services)]
 
 
@@ -95,6 +109,7 @@ def attach(msg: Inbound, rid: int, path: str, services: Services) -> list[Reply]
     if result.ok:
         with services.store.tx():
             records.add_attachment(services.store, rid, name, *stored, added_by=msg.employee.id, at=services.now_iso())
+        archive_receipts(services)
         assert result.request is not None
         return [submitted_reply(result.request, msg, services)]
     return result_reply(result, msg, services, "attach")
