@@ -285,9 +285,28 @@ def install_filter(logger: logging.Logger | None = None) -> None:
 LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 
 
+_OWN_LOGGERS = frozenset({"bot", "handlers", "__main__", "root"})
+
+
+def _below_warning_from_library(record: logging.LogRecord) -> bool:
+    """False (drop) for a record below WARNING from a logger that is not the bot's own."""
+    return record.levelno >= logging.WARNING or record.name.split(".", 1)[0] in _OWN_LOGGERS
+
+
 def configure_logging(level: str) -> None:
-    """How the process sets up logging (bot.cli.main): the level asked for, and no message body at any level."""
-    logging.basicConfig(level=level.upper(), format=LOG_FORMAT)
-    logging.getLogger().setLevel(level.upper())
+    """How the process sets up logging (bot.cli.main): the level asked for, and no message body at any level.
+
+    Below DEBUG, every library's records under WARNING are dropped at the handler too, not only those of
+    LIBRARIES: heavy libraries are imported when first needed, after this ran, and some set their own logger to
+    DEBUG on import (bm25s does), which no level set here beforehand can undo. BACKOFFICE_LOG_LEVEL=DEBUG lets
+    those through (LIBRARIES' stay dropped by the PrivacyFilter: they are the ones that print bodies)."""
+    wanted = level.upper()
+    logging.basicConfig(level=wanted, format=LOG_FORMAT)
+    logging.getLogger().setLevel(wanted)
     install_filter()
     quiet_library_loggers()
+    for handler in logging.getLogger().handlers:
+        if _below_warning_from_library in handler.filters:
+            handler.removeFilter(_below_warning_from_library)
+        if wanted != "DEBUG":
+            handler.addFilter(_below_warning_from_library)

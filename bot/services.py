@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.directory import Directory
@@ -12,9 +13,11 @@ from bot.knowledge.service import KnowledgeService
 from bot.models import Employee
 from bot.rules.loader import RuleSet
 from bot.store.db import Store
-from bot.understanding.structured import StructuredModel
 from bot.understanding.types import Engine
 from bot.workflow import Workflow
+
+if TYPE_CHECKING:
+    from bot.understanding.structured import StructuredModel  # langchain and openai: loaded only with a model
 
 
 @dataclass

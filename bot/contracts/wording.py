@@ -19,8 +19,8 @@ from typing import Protocol
 from bot.contracts.clauses import Clause
 from bot.contracts.model import ItemResult
 from bot.models import LOCALES
+from bot.ops.demo import PROMPTS_DIR  # the prompts ship with the code (package data)
 
-PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 _SECTION = re.compile(r"^##\s+(?P<key>[A-Za-z0-9_]+)\s*$", re.MULTILINE)
 
 

@@ -13,8 +13,10 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
-from janome.tokenizer import Tokenizer
+if TYPE_CHECKING:
+    from janome.tokenizer import Tokenizer
 
 _JA_CHAR = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヵヶー"
 # A Japanese run keeps its digits ("10000000円以上"): janome reads 円以上 wrongly without them.
@@ -94,6 +96,8 @@ class _Janome:
     def parse(self, text: str) -> list[tuple[str, str, str]]:
         with self._lock:
             if self._tokenizer is None:
+                from janome.tokenizer import Tokenizer  # tens of MB: opened at the first policy search
+
                 self._tokenizer = Tokenizer()
             return [(t.surface, t.part_of_speech, t.base_form) for t in self._tokenizer.tokenize(text)]  # type: ignore[union-attr]
 

@@ -3,21 +3,21 @@ and the model client the contract check and policy answers share, when there is 
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.ops.demo import PROMPTS_DIR  # prompts ship with the code (package data): found whatever the cwd is
 from bot.rules.loader import RuleSet
 from bot.store.db import Store
 from bot.understanding.hybrid import HybridEngine
 from bot.understanding.llm import LLMEngine
 from bot.understanding.offline import OfflineEngine
-from bot.understanding.structured import StructuredModel
 from bot.understanding.types import Engine
 from bot.understanding.usage import UsageRecorder
 
-# Prompts ship with the code; found from here, whatever the working directory is.
-PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+if TYPE_CHECKING:
+    from bot.understanding.structured import StructuredModel  # langchain and openai: loaded only with a model
 
 
 def make_engine(settings: Settings, rules: RuleSet, store: Store, clock: Clock, name: str | None = None) -> Engine:
@@ -48,6 +48,8 @@ def make_model(settings: Settings, store: Store, clock: Clock) -> StructuredMode
     key = settings.openai_api_key
     if settings.understanding_engine == "offline" or not settings.openai_model or not (key or settings.openai_base_url):
         return None
+    from bot.understanding.structured import StructuredModel
+
     return StructuredModel(
         settings.openai_model,
         key.get_secret_value() if key else None,

@@ -42,7 +42,6 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel
 
 from bot.rules.invoice import normalize_invoice_number
@@ -59,7 +58,6 @@ from bot.understanding.evidence import (
 )
 from bot.understanding.offline import DERIVED_DEFAULTS, OfflineEngine, attendee_count, clean_text, derived_reading
 from bot.understanding.redact import Redaction, redact
-from bot.understanding.structured import StructuredModel
 from bot.understanding.types import (
     CATEGORIES,
     CONFIDENT,
@@ -86,6 +84,8 @@ DEFAULTED = 0.8  # a default the spec prescribes (annual leave, a full day), as 
 # The vocabularies live in types.py; at run time they become Literals so the JSON schema sent
 # to the model carries them as enums. mypy cannot follow a Literal built from a tuple, so it sees str.
 if TYPE_CHECKING:
+    from langchain_core.messages import BaseMessage
+
     Intent: TypeAlias = str
     Category: TypeAlias = str
     LeaveType: TypeAlias = str
@@ -157,6 +157,8 @@ class LLMEngine:
         }
         # Retries, Retry-After, usage rows and the failure reasons live in StructuredModel, shared with
         # every other caller of the model.
+        from bot.understanding.structured import StructuredModel  # langchain and openai: only with a model
+
         self.client = StructuredModel(
             model,
             api_key,
@@ -208,6 +210,8 @@ class LLMEngine:
     # -- talking to the model ------------------------------------------------------------------
 
     def _messages(self, redacted: str, today: dt.date, locale: str, kind_hint: str | None) -> list[BaseMessage]:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
         template = self.prompts[locale if locale in self.prompts else "ja"]
         system = template.safe_substitute(today=today.isoformat(), kind_hint=kind_hint or "-")
         return [SystemMessage(system), HumanMessage(redacted)]

@@ -16,8 +16,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from janome.tokenizer import Tokenizer
+if TYPE_CHECKING:
+    from janome.tokenizer import Tokenizer
 
 _LOCK = threading.Lock()
 _TOKENIZER: Tokenizer | None = None
@@ -27,6 +29,8 @@ def _tokenizer() -> Tokenizer:
     global _TOKENIZER
     with _LOCK:
         if _TOKENIZER is None:
+            from janome.tokenizer import Tokenizer  # its dictionary is tens of MB: opened at the first name
+
             _TOKENIZER = Tokenizer()
         return _TOKENIZER
 
