@@ -48,6 +48,9 @@ class FakeChatwork:
         r.get(f"{BASE}/contacts").mock(side_effect=self._contacts)
         r.post(url__regex=rf"^{re.escape(BASE)}/rooms/(?P<room>\d+)/messages$").mock(side_effect=self._message)
         r.post(url__regex=rf"^{re.escape(BASE)}/rooms/(?P<room>\d+)/tasks$").mock(side_effect=self._task)
+        r.put(url__regex=rf"^{re.escape(BASE)}/rooms/(?P<room>\d+)/messages/(?P<message>\d+)$").mock(
+            side_effect=self._edit
+        )
         r.put(url__regex=rf"^{re.escape(BASE)}/rooms/(?P<room>\d+)/tasks/(?P<task>\d+)/status$").mock(
             side_effect=self._task_status
         )
@@ -106,6 +109,19 @@ class FakeChatwork:
             return {"message_id": message_id}
 
         return self._answer("messages", request, ok)
+
+    def _edit(self, request: httpx.Request, room: str, message: str) -> httpx.Response:
+        form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
+
+        def ok() -> dict[str, str]:
+            for m in self.messages:
+                if m["room"] == room and m["id"] == message:
+                    m["body"] = form["body"]
+                    m["edits"] = m.get("edits", 0) + 1
+                    return {"message_id": message}
+            raise AssertionError(f"no message {message} in room {room} to edit")
+
+        return self._answer("edit", request, ok)
 
     def _task(self, request: httpx.Request, room: str) -> httpx.Response:
         form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}

@@ -384,3 +384,27 @@ def test_a_claim_sent_back_is_fixed_by_saying_what_changed_in_the_direct_chat(en
     env.wait(lambda: (r := records.get_request(env.app.store, 1)) is not None and r.status.value == "pending")
     req = records.get_request(env.app.store, 1)
     assert req is not None and req.details.attendees == 6
+
+
+def test_a_card_already_posted_is_edited_when_its_request_moves_on(env: CwEnv) -> None:
+    """#15: Chatwork messages can be edited (PUT /rooms/{room}/messages/{id}): the approver's card says 取消 once
+    the requester withdraws, and offers no 「承認 #1」 any more."""
+    env.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\n昨日の打ち合わせのお弁当 2,400円")
+    [card] = env.wait_room(DIRECT[ITO])
+    assert "承認待ち" in card and "承認 #1" in card
+    env.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\nやっぱり取り消します #1")
+    env.wait(lambda: (r := records.get_request(env.app.store, 1)) is not None and r.status.value == "cancelled")
+    edited = env.wait(lambda: [m for m in env.fake.messages if m["room"] == DIRECT[ITO] and m.get("edits")])
+    assert "取消" in edited[0]["body"] and "承認 #1" not in edited[0]["body"]
+    assert edited[0]["body"] != card
+
+
+def test_a_card_sent_back_and_fixed_is_edited_on_every_copy(env: CwEnv) -> None:
+    env.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\n昨日の打ち合わせのお弁当 2,400円")
+    env.wait_room(DIRECT[ITO])
+    env.say(ITO, f"[To:{BOT_ID}] 経費ボットさん\n差戻し #1 人数を書いてください", room=DIRECT[ITO])
+    first = env.wait(lambda: [m for m in env.fake.messages if m["room"] == DIRECT[ITO] and m.get("edits")])[0]
+    assert "情報待ち" in first["body"] or "差戻し" in first["body"]
+    env.say(WATANABE, f"[To:{BOT_ID}] 経費ボットさん\n修正 #1 人数=6", room=DIRECT[WATANABE])
+    env.wait(lambda: (r := records.get_request(env.app.store, 1)) is not None and r.status.value == "pending")
+    env.wait(lambda: first.get("edits", 0) >= 2 and "承認待ち" in first["body"])  # the same message, current again

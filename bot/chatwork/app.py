@@ -22,7 +22,7 @@ import httpx
 
 from bot import outbox, outfiles
 from bot.app import App as Backoffice
-from bot.cards import notification_reply
+from bot.cards import notification_reply, request_card
 from bot.chatwork import markup, queue
 from bot.chatwork.client import DEFAULT_API_URL, ChatworkClient, ChatworkError, RateLimited, RateLimiter
 from bot.chatwork.outbox import Outbox
@@ -252,7 +252,7 @@ class ChatworkFrontDoor:
             self._enqueue_message(p.room, header + markup.defuse(t(locale=locale, **file)))
         for reply in replies:
             if reply.to in (None, person.id):
-                self._enqueue_message(p.room, header + markup.render(reply))
+                self._enqueue_message(p.room, header + markup.render(reply), card=self._card(reply, person, header))
                 if reply.file is not None:
                     self._enqueue_file(person, reply)
 
@@ -312,11 +312,44 @@ class ChatworkFrontDoor:
 
     # -- out -----------------------------------------------------------------------------------
 
-    def _enqueue_message(self, target: str, body: str, name: str = "") -> None:
-        for piece in markup.split(body):
-            outbox.enqueue(
-                self.services.store, PLATFORM, target, "message", {"body": piece, "name": name}, self.services.now_iso()
-            )
+    def _enqueue_message(self, target: str, body: str, name: str = "", card: dict[str, Any] | None = None) -> None:
+        pieces = markup.split(body)
+        for piece in pieces:
+            payload: dict[str, Any] = {"body": piece, "name": name}
+            if card is not None and len(pieces) == 1:
+                # A card in one message can be edited later (a long one split in several is left as sent).
+                payload["card"] = {**card, "body": piece}
+            outbox.enqueue(self.services.store, PLATFORM, target, "message", payload, self.services.now_iso())
+
+    @staticmethod
+    def _card(reply: Reply, person: Employee, prefix: str) -> dict[str, Any] | None:
+        """What redrawing this reply's card needs later: whose view it is, and the words around it."""
+        if reply.card is None or reply.card.request_id is None:
+            return None
+        return {"request_id": reply.card.request_id, "employee_id": person.id, "prefix": prefix, "text": reply.text,
+                "locale": reply.locale}  # fmt: skip
+
+    def redraw_cards(self, request_id: int) -> int:
+        """Edit every copy of a request's card posted on Chatwork that no longer shows its state (cancelled,
+        decided, sent back, escalated …): one PUT per copy that changed, in order behind what went before it."""
+        services = self.services
+        req = records.get_request(services.store, request_id)
+        if req is None:
+            return 0
+        edited = 0
+        for copy in queue.cards_of(services.store, request_id):
+            viewer = services.directory.get(copy["employee_id"])
+            locale = copy["locale"]
+            card = request_card(req, services, locale, viewer)
+            body = copy["prefix"] + markup.render(Reply(locale, copy["text"], card))
+            if body == copy["body"] or len(markup.split(body)) != 1:
+                continue
+            with services.store.tx():
+                queue.card_redrawn(services.store, copy["id"], body)
+                job = {"room_id": copy["room_id"], "message_id": copy["message_id"], "body": body}
+                outbox.enqueue(services.store, PLATFORM, copy["room_id"], "edit", job, services.now_iso())
+            edited += 1
+        return edited
 
     def _enqueue_file(self, person: Employee, reply: Reply) -> None:
         """The reply's file, to the person's direct chat only (bot/outfiles.py); too big for Chatwork, they are
@@ -350,6 +383,7 @@ class ChatworkFrontDoor:
         services = self.services
         people = {e.id: e for e in services.directory if self._on_chatwork(e)}
         queued = 0
+        moved: set[int] = set()
         for row in records.undelivered_for(services.store, list(people)):
             person = people[row["recipient_id"]]
             reply = notification_reply(row["event"], row["request_id"], row["data"], services, person)
@@ -361,13 +395,19 @@ class ChatworkFrontDoor:
                 body = markup.render(reply)
                 if target == self.approvals_room:
                     body = markup.mention(account, person.name(reply.locale)) + "\n" + body
-                self._enqueue_message(target, body, person.name(reply.locale))
+                prefix = body[: len(body) - len(markup.render(reply))]
+                self._enqueue_message(target, body, person.name(reply.locale), card=self._card(reply, person, prefix))
                 if reply.file is not None:
                     self._enqueue_file(person, reply)  # e.g. the final draft of a contract, to its requester
                 if row["event"] == "approval_needed" and row["request_id"]:
                     self._give_task(person, row["request_id"], int(row["data"].get("seq") or 0), target, reply)
                 records.mark_delivered(services.store, [row["id"]], services.now_iso())
             queued += 1
+            if row["request_id"]:
+                moved.add(int(row["request_id"]))
+        for request_id in sorted(moved):
+            # Whatever was told just now moved the request on: the copies of its card already posted say so too.
+            self.redraw_cards(request_id)
         self.close_finished_tasks()
         self.outbox.wake()
         return queued

@@ -176,6 +176,10 @@ class ChatworkClient:
         data = await self.call("POST", f"/rooms/{room_id}/messages", data={"body": body}, room=room_id)
         return str(data["message_id"])
 
+    async def update_message(self, room_id: str, message_id: str, body: str) -> None:
+        """PUT /rooms/{room_id}/messages/{message_id}: a card posted earlier, redrawn."""
+        await self.call("PUT", f"/rooms/{room_id}/messages/{message_id}", data={"body": body})
+
     async def create_task(self, room_id: str, body: str, to_ids: list[str], limit: int | None) -> list[str]:
         data: dict[str, Any] = {"body": body, "to_ids": ",".join(to_ids)}
         if limit:

@@ -119,11 +119,17 @@ class Outbox:
                 if job["target"].startswith("dm:") and room == self.fallback_room:
                     body = f"[To:{job['target'][3:]}] {payload.get('name', '')}\n{body}"
                 result: Any = {"room_id": room, "message_id": await self.client.post_message(room, body)}
+                if payload.get("card"):
+                    # Remembered with the send: the card's later states are edited into this very message.
+                    queue.card_posted(self.store, payload["card"], room, result["message_id"], self.now_iso())
             elif kind == "task":
                 body = payload["body"]
                 ids = await self.client.create_task(room, body, payload["to_ids"], payload.get("limit"))
                 queue.task_created(self.store, payload["task_row"], room, ids[0])
                 result = {"room_id": room, "task_ids": ids}
+            elif kind == "edit":
+                await self.client.update_message(payload["room_id"], payload["message_id"], payload["body"])
+                result = {"room_id": payload["room_id"], "message_id": payload["message_id"]}
             elif kind == "file":
                 result = await self._send_file(job, room)
             elif kind == "task_done":

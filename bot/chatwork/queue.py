@@ -42,3 +42,25 @@ def task_done(store: Store, row_id: int, at: str) -> None:
 
 def tasks_of(store: Store, request_id: int) -> list[dict[str, Any]]:
     return store.query("SELECT * FROM chatwork_tasks WHERE request_id = ? ORDER BY id", (request_id,))
+
+
+# -- cards posted, to be edited when their request moves on ---------------------------------------
+
+
+def card_posted(store: Store, card: dict[str, Any], room_id: str, message_id: str, at: str) -> None:
+    store.execute(
+        "INSERT INTO chatwork_cards (request_id, employee_id, room_id, message_id, prefix, text, locale, body, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (int(card["request_id"]), str(card["employee_id"]), room_id, message_id, str(card.get("prefix", "")),
+         str(card.get("text", "")), str(card.get("locale", "ja")), str(card.get("body", "")), at),
+    )  # fmt: skip
+
+
+def card_redrawn(store: Store, card_id: int, body: str) -> None:
+    store.execute("UPDATE chatwork_cards SET body = ? WHERE id = ?", (body, card_id))
+
+
+def cards_of(store: Store, request_id: int) -> list[dict[str, Any]]:
+    """Every copy of a request's card posted on Chatwork, oldest first."""
+    return store.query("SELECT * FROM chatwork_cards WHERE request_id = ? ORDER BY id", (request_id,))
+

@@ -359,11 +359,35 @@ def _v10(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v14(db: sqlite_utils.Database) -> None:
+    # Where each card went on Chatwork (room and message id, with the words around it), so that a request that
+    # moves on (cancelled, decided, resubmitted …) has every posted copy edited to say so (bot/chatwork/app.py).
+    db.execute(
+        "CREATE TABLE chatwork_cards (id INTEGER PRIMARY KEY, request_id INTEGER NOT NULL, employee_id TEXT NOT NULL, "
+        "room_id TEXT NOT NULL, message_id TEXT NOT NULL, prefix TEXT NOT NULL, text TEXT NOT NULL, "
+        "locale TEXT NOT NULL, body TEXT NOT NULL, at TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX chatwork_cards_request ON chatwork_cards (request_id)")
+
+
+def _v15(db: sqlite_utils.Database) -> None:
+    # The dashboard's sign-in (bot/web/auth.py): one-time links and sessions, each kept only as a SHA-256 of its
+    # secret, so a copy of the database signs nobody in.
+    db.execute(
+        "CREATE TABLE web_links (token_hash TEXT PRIMARY KEY, employee_id TEXT NOT NULL, created REAL NOT NULL, "
+        "expires REAL NOT NULL, used REAL)"
+    )
+    db.execute(
+        "CREATE TABLE web_sessions (id_hash TEXT PRIMARY KEY, employee_id TEXT NOT NULL, created REAL NOT NULL, "
+        "expires REAL NOT NULL, ended REAL)"
+    )
+
+
 # Append only: a released migration is never edited, a new one is added after it. v11–v13 live beside the code
 # that owns their tables (journal batches and freee; bank details and transfers; the receipt archive).
 MIGRATIONS: list[Migration] = [
     _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, accounting_schema.migrate, transfers_schema.migrate,
-    archive_schema.migrate,
+    archive_schema.migrate, _v14, _v15,
 ]  # fmt: skip
 
 KeySource = Sequence[bytes] | Callable[[], Sequence[bytes]]
