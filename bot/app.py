@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Settings
 from bot.directory import Directory, load_directory_file
+from bot.drafting.templates import TEMPLATES_DIR, load_templates
 from bot.inbox import Inbox
 from bot.knowledge.service import KnowledgeService
 from bot.router import Router
@@ -65,6 +67,9 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
     A new database is seeded with the directory shipped in the knowledge folder."""
     settings = settings or Settings()
     rules = load_rules(settings.knowledge_dir)
+    if (Path(settings.knowledge_dir) / TEMPLATES_DIR).is_dir():
+        # Contract templates are checked at start like the rule files: a typo names the file and key (#18).
+        load_templates(settings.knowledge_dir, set(rules.contracts.contract_types))
     clock = clock or make_clock(settings, rules)
     # The audit key and the anchor live outside the database (beside it unless set): see bot/store/audit_keys.py.
     audit_files = audit_keys.locate(settings)

@@ -73,6 +73,11 @@ class ContractHandler:
 
     def contract_command(self, msg: Inbound, args: str, services: Services) -> list[Reply]:
         """`/contract [paper|electronic] [amount=…] [counterparty=…] [our=甲]` with a file, or with the text."""
+        head, _, rest = normalize(args).partition(" ")
+        if head.lower() in ("draft", "ドラフト", "起案", "作成"):
+            from handlers.draft import DraftHandler  # #18: drafts from the company's templates
+
+            return DraftHandler().command(msg, rest, services)
         words, options = split_options(args)
         pasted = args if looks_like_contract_text(args) else ""
         if not pasted and may_name_local_files(msg):

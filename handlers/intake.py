@@ -32,7 +32,7 @@ from bot.understanding.dates import Direction, impossible_date, resolve_date_exp
 from bot.understanding.factory import offline_of
 from bot.understanding.offline import BARE_AMOUNT_NOTE
 from bot.understanding.types import CONFIDENT, FIELDS_BY_INTENT, Understanding
-from handlers import fix
+from handlers import draft, fix
 from handlers.base import Inbound, category_of, locale_for, normalize, submitted_reply, text_reply
 from handlers.contract import ContractHandler, asks_for_a_check, is_pasted_contract
 from handlers.question import QuestionHandler, looks_like_question
@@ -92,6 +92,7 @@ class IntakeHandler:
         self.status = StatusHandler()
         self.contract = ContractHandler()
         self.questions = QuestionHandler()
+        self.drafts = draft.DraftHandler()
 
     def handle_text(
         self, msg: Inbound, services: Services, kind_hint: str | None = None, fixing: bool = True
@@ -113,6 +114,14 @@ class IntakeHandler:
             if answered is not None:
                 return answered
             conversation = None
+        if conversation and conversation["kind"] == draft.KIND:
+            # The bot asked for a slot of a contract draft (handlers/draft.py): this is the answer, or something new.
+            answered = self.drafts.answer(msg, services, conversation)
+            if answered is not None:
+                return answered
+            conversation = None
+        if not (conversation or kind_hint or msg.attachments) and (drafted := self.drafts.from_words(msg, services)):
+            return drafted  # 「株式会社Xと相互NDAを作って。期間2年」: a draft from our templates (#18)
         if fixing and not conversation and not kind_hint and (proposed := fix.propose(msg, services)):
             return proposed  # 「人数は6人です」 to a claim sent back: the fix, shown before it is made
         if conversation and _CANCEL.match(text):

@@ -21,6 +21,7 @@ BOT_NAME = "経費ボット"
 class FakeChatworkServer:
     def __init__(self) -> None:
         self.messages: list[dict[str, str]] = []
+        self.uploads: list[dict[str, Any]] = []  # files the bot posted (multipart bodies as received)
         self._lock = threading.Lock()
         ids = itertools.count(1_800_000_000_000_000_001)
         tasks = itertools.count(7001)
@@ -45,9 +46,14 @@ class FakeChatworkServer:
                     self._json([{"account_id": 1000000 + n, "room_id": 500000 + n} for n in range(1, 14)])
 
             def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("content-length") or 0)).decode("utf-8")
-                form = {k: v[0] for k, v in parse_qs(raw).items()}
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
                 room = re.search(r"/rooms/(\d+)/", self.path)
+                if self.path.endswith("/files"):  # a file the bot sends (multipart): kept as it came
+                    with fake._lock:
+                        fake.uploads.append({"room": room.group(1) if room else "", "body": body})
+                    self._json({"file_id": len(fake.uploads)})
+                    return
+                form = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
                 if self.path.endswith("/tasks"):
                     self._json({"task_ids": [next(tasks)]})
                     return
