@@ -88,6 +88,9 @@ class Router:
         elif cancel := typed_cancel(text):
             # 「やっぱり取り消します #20」: the sender withdraws their own request, in words, wherever the number is.
             name, args, command = "cancel", cancel, self.commands["cancel"]
+        elif text.lower().rstrip("!！。.") in ("login", "dashboard", "ログイン", "ダッシュボード"):
+            # The word alone asks for the dashboard's sign-in link (Chatwork has no slash commands).
+            name, args, command = "login", "", self.commands["login"]
         elif is_bare_decision(text):
             return [Reply(locale, t("approval.need_id", locale))]
         else:

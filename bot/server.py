@@ -28,6 +28,7 @@ from bot import ical
 from bot.app import App as Backoffice
 from bot.chatwork.app import ChatworkFrontDoor
 from bot.slack.app import SlackFrontDoor
+from bot.web.serve import web_routes
 
 log = logging.getLogger(__name__)
 
@@ -222,6 +223,8 @@ def build_server(
             Route("/calendar/{token}.ics", calendar_feed, methods=["GET"]),
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/chatwork/webhook", chatwork_webhook, methods=["POST"]),
+            # The dashboard (bot/web) under /admin, when BACKOFFICE_WEB_URL is set; it reads, never acts.
+            *web_routes(backoffice, wall),
         ],
         lifespan=lifespan,
     )

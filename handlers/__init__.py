@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import archive, export, transfers
+from handlers import archive, export, login, transfers
 from handlers.approval import ACTION_OF_COMMAND, ApprovalHandler
 from handlers.base import Command, Inbound
 from handlers.contract import ContractHandler
@@ -41,6 +41,7 @@ def command_table() -> dict[str, Command]:
         table[command] = approval.make(command)
     for commands in (export.COMMANDS, transfers.COMMANDS, archive.COMMANDS):
         table.update(commands)  # #16: /export, the transfer file and paid, receipt search (their aliases too)
+    table.update(login.COMMANDS)  # #17: the dashboard's one-time sign-in link (/login, /ダッシュボード)
     # Japanese aliases, so a user can type what they say.
     aliases = {
         "経費": "expense",

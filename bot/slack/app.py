@@ -60,7 +60,8 @@ _BACKOFFICE_WORDS = {
     "pending": "pending", "承認待ち": "pending", "cancel": "cancel", "取消": "cancel", "show": "show",
     "approve": "approve", "reject": "reject", "changes": "changes", "confirm": "confirm", "edit": "edit",
     "修正": "edit", "export": "export", "仕訳": "export", "transfer": "transfer", "振込": "transfer", "paid": "paid",
-    "支払済": "paid", "receipts": "receipts", "領収書": "receipts",
+    "支払済": "paid", "receipts": "receipts", "領収書": "receipts", "login": "login", "dashboard": "login",
+    "ダッシュボード": "login",
 }  # fmt: skip
 _ACTION_OF = {
     blocks.APPROVE: "approve",
