@@ -227,6 +227,10 @@ def notification_reply(
             else t("notify.audit_anchor.broken", locale)
         )
         return Reply(locale, text, to=recipient.id)
+    if event == "login_link":
+        # The dashboard's one-time sign-in link (handlers/login.py): to this person's direct chat only.
+        text = t("web.login.link", locale, url=data.get("url", ""), minutes=data.get("minutes", 10))
+        return Reply(locale, text, to=recipient.id)
     if event == "inbox_parked":
         text = t("notify.inbox_parked", locale, ref=data.get("ref"), inbound=data.get("key"))
         return Reply(locale, text, to=recipient.id)
@@ -269,6 +273,17 @@ def notification_reply(
         text = t("notify.info_nudge", locale, id=req.id, lapses_on=data.get("lapses_on", ""))
     elif event == "lapsed":
         text = t("notify.lapsed", locale, id=req.id, days=data.get("days", ""))
+    elif event == "reimbursed":
+        # One notice per requester and batch (bot/transfers/payments.py): their total and every claim in it.
+        ids = ", ".join(f"#{i}" for i in data.get("requests") or [req.id])
+        text = t("transfer.notify", locale, ids=ids, amount=yen(int(data.get("amount", 0))),
+                 date=data.get("date", ""), batch=data.get("batch", ""))  # fmt: skip
     else:
         text = t(f"notify.{event}", locale, id=req.id, by=by, who=who)
-    return Reply(locale, text, request_card(req, services, locale, recipient), to=recipient.id)
+    final = None
+    if event == "decided" and req.status is Status.APPROVED and recipient.id == req.requester_id:
+        from bot.drafting.service import final_file  # #18: a drafted contract, approved, goes to its requester
+
+        if (final := final_file(req, services)) is not None:
+            text += ("" if locale == "ja" else " ") + t("draft.final", locale)
+    return Reply(locale, text, request_card(req, services, locale, recipient), to=recipient.id, file=final)

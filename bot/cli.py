@@ -56,6 +56,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         args.port = None
         return cmd_serve(args)
     args.as_ = settings.console_as
+    args.web = True  # the demo's dashboard on localhost (bot.web.serve), for the links /login prints
     return cmd_console(args)
 
 
@@ -70,7 +71,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     app = _app(args)
-    _warm_knowledge(app)
+    if settings.warm_index:
+        _warm_knowledge(app)  # else the first policy question builds it: ~110 MB not spent until one is asked
     slack = chatwork = None
     if settings.slack_bot_token:
         secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
@@ -90,10 +92,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if socket and slack is not None and settings.slack_app_token:
             handler = slack.socket_mode(settings.slack_app_token.get_secret_value())
             print("Connecting to Slack over Socket Mode (no public URL needed). Ctrl-C to stop.", file=sys.stderr)
-            if chatwork is None:
+            if chatwork is None and not settings.web_url:
                 _socket_mode_only(app, slack, handler)
                 return 0
-            handler.connect()  # in the background: Chatwork's webhook needs the HTTP server below
+            handler.connect()  # in the background: Chatwork's webhook and the dashboard need the HTTP server below
             socket_handler = handler
         port = args.port or 3000
         paths = (
@@ -101,6 +103,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             + (["/slack/events"] if slack and not socket else [])
             + (["/chatwork/webhook"] if chatwork else [])
             + ["/calendar/<token>.ics"]
+            + (["/admin/"] if settings.web_url else [])
         )
         print(f"Serving {', '.join(paths)} on port {port}. Ctrl-C to stop.", file=sys.stderr)
         uvicorn.run(build_server(app, slack, chatwork), host=args.host, port=port, log_level="warning")
@@ -194,9 +197,19 @@ def cmd_console(args: argparse.Namespace) -> int:
     if user is None or not user.active:
         print(t("err.user_not_found", app.settings.locale, who=who or ""), file=sys.stderr)
         return EXIT_ERROR
+    stop_web = None
+    if getattr(args, "web", False):
+        from bot.web.serve import serve_in_background
+
+        stop_web = serve_in_background(app)
+        if stop_web is not None:
+            base = app.settings.web_url or f"http://127.0.0.1:{app.settings.web_port}"
+            print(f"Dashboard: {base}/admin/ (type /login for a sign-in link)", file=sys.stderr)
     try:
         return ConsoleChat(app, user).run()
     finally:
+        if stop_web is not None:
+            stop_web()
         app.close()
 
 
@@ -210,6 +223,28 @@ def cmd_org_import(args: argparse.Namespace) -> int:
     finally:
         app.close()
     print(f"Imported {count} people from {args.file}.")
+    return 0
+
+
+def cmd_org_export(args: argparse.Namespace) -> int:
+    """The directory as the CSV `org import` reads (same columns): to a file (0600: it lists people's e-mail
+    addresses) or to stdout, edited in a spreadsheet and imported back."""
+    from bot.directory import export_csv
+    from bot.store import files
+
+    app = _app(args)
+    try:
+        text = export_csv(app.directory)
+        count = len(app.directory)
+    finally:
+        app.close()
+    if not args.file or args.file == "-":
+        sys.stdout.write(text.removeprefix("\ufeff"))
+        return 0
+    path = Path(args.file)
+    files.private_file(path)
+    path.write_text(text, encoding="utf-8", newline="")
+    print(f"Exported {count} people to {path} (the columns `org import` reads).")
     return 0
 
 
@@ -628,6 +663,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = org.add_parser("import", help="replace the directory from a YAML or CSV file")
     p.add_argument("file")
     p.set_defaults(func=cmd_org_import)
+    p = org.add_parser("export", help="write the directory as CSV (the columns `org import` reads)")
+    p.add_argument("file", nargs="?", help="CSV file to write (default: stdout)")
+    p.set_defaults(func=cmd_org_export)
 
     rules = sub.add_parser("rules", help="the rule files").add_subparsers(dest="rules_command", required=True)
     p = rules.add_parser("check", help="validate the rule files")
@@ -708,6 +746,9 @@ def build_parser() -> argparse.ArgumentParser:
     register_transfers(sub)  # `org import-bank`, `transfers …`
     register_archive(sub)  # `receipts search|export|…`
     register_ops(sub)  # `init`, `backup`, `restore`
+    from bot.drafting.cli import register as register_templates
+
+    register_templates(sub)  # `templates check`: the contract templates (#18)
     return parser
 
 

@@ -8,12 +8,15 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.ops.demo import default_knowledge_dir
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True)
 
     db: Path = Field(Path("var/backoffice.db"), validation_alias="BACKOFFICE_DB")
-    knowledge_dir: Path = Field(Path("knowledge"), validation_alias="BACKOFFICE_KNOWLEDGE_DIR")
+    # ./knowledge when there is one, else the demo inside the package (bot.ops.demo).
+    knowledge_dir: Path = Field(default_factory=default_knowledge_dir, validation_alias="BACKOFFICE_KNOWLEDGE_DIR")
     locale: Literal["ja", "en"] = Field("ja", validation_alias="BACKOFFICE_LOCALE")
     attachments_dir: Path = Field(Path("var/attachments"), validation_alias="BACKOFFICE_ATTACHMENTS_DIR")
     console_as: str | None = Field(None, validation_alias="BACKOFFICE_CONSOLE_AS")
@@ -68,3 +71,27 @@ class Settings(BaseSettings):
     @property
     def chat_configured(self) -> bool:
         return bool(self.slack_bot_token or self.chatwork_api_token)
+
+    # freee会計 API (optional, bot/accounting/freee.py): on when the client id, secret and a refresh token are
+    # set. The refresh token works once: the bot keeps each new one in its database, so this one is only the
+    # first (set a new one here after authorising again). FREEE_COMPANY_ID: needed only with several companies.
+    freee_client_id: str | None = Field(None, validation_alias="FREEE_CLIENT_ID")
+    freee_client_secret: SecretStr | None = Field(None, validation_alias="FREEE_CLIENT_SECRET")
+    freee_refresh_token: SecretStr | None = Field(None, validation_alias="FREEE_REFRESH_TOKEN")
+    freee_company_id: int | None = Field(None, validation_alias="FREEE_COMPANY_ID")
+    freee_api_url: str = Field("https://api.freee.co.jp", validation_alias="FREEE_API_URL")
+    freee_token_url: str = Field(
+        "https://accounts.secure.freee.co.jp/public_api/token", validation_alias="FREEE_TOKEN_URL"
+    )
+
+    # The web dashboard under /admin (bot/web): on when BACKOFFICE_WEB_URL is set (the address people reach it at,
+    # behind a reverse proxy: https://backoffice.example.co.jp; sign-in links in chat point at it), and in the
+    # console demo on http://127.0.0.1:BACKOFFICE_WEB_PORT unless BACKOFFICE_WEB_DEMO is off. Sessions are signed
+    # with BACKOFFICE_WEB_SECRET if set, else a key file made 0600 beside the database (web.key).
+    # Build the policy search index when `serve` starts rather than at the first question (a few seconds then).
+    # Off by default so the server at rest stays small (bench/bench_memory.py): the index is most of its memory.
+    warm_index: bool = Field(False, validation_alias="BACKOFFICE_WARM_INDEX")
+    web_url: str | None = Field(None, validation_alias="BACKOFFICE_WEB_URL")
+    web_secret: SecretStr | None = Field(None, validation_alias="BACKOFFICE_WEB_SECRET")
+    web_demo: bool = Field(True, validation_alias="BACKOFFICE_WEB_DEMO")
+    web_port: int = Field(3000, ge=1, le=65535, validation_alias="BACKOFFICE_WEB_PORT")

@@ -8,6 +8,7 @@ from typing import Any
 from bot.accounting.texts import TEXTS as ACCOUNTING_TEXTS
 from bot.archive.texts import TEXTS as ARCHIVE_TEXTS
 from bot.contracts.texts import TEXTS as CONTRACT_TEXTS
+from bot.drafting.texts import TEXTS as DRAFT_TEXTS
 from bot.edit_texts import TEXTS as EDIT_TEXTS
 from bot.knowledge.texts import TEXTS as KNOWLEDGE_TEXTS
 from bot.lists_texts import TEXTS as LISTS_TEXTS
@@ -17,6 +18,7 @@ from bot.privacy_texts import TEXTS as PRIVACY_TEXTS
 from bot.scheduler_texts import TEXTS as SCHEDULER_TEXTS
 from bot.transfers.texts import TEXTS as TRANSFER_TEXTS
 from bot.understanding.texts import TEXTS as UNDERSTANDING_TEXTS
+from bot.web.texts import TEXTS as WEB_TEXTS
 
 CATALOG: dict[str, dict[str, str]] = {
     # -- findings: expenses ------------------------------------------------------------------
@@ -529,10 +531,12 @@ UI: dict[str, dict[str, str]] = {
     "contract_check.usage": {
         "ja": "契約書チェック: 契約書のファイル(PDF・Word・テキスト、{limit}MBまで)を添付して「契約チェック」と送るか、"
         "本文を貼り付けてください。紙で締結するなら「紙」、電子契約なら「電子」と添えると印紙税も判定します。"
-        "例: /contract 紙 amount=3,000,000 counterparty=株式会社サンプル",
+        "例: /contract 紙 amount=3,000,000 counterparty=株式会社サンプル 。"
+        "ひな形から作るなら: /contract draft nda counterparty=株式会社サンプル term=2y(「株式会社サンプルと相互NDAを作って」でも可)",
         "en": "Contract check: attach the contract (PDF, Word or text, up to {limit} MB) and write 'check this contract', "
         "or paste its text. Add 'paper' or 'electronic' to get the stamp duty too. "
-        'Example: /contract paper amount=3,000,000 counterparty="Sample Inc."',
+        'Example: /contract paper amount=3,000,000 counterparty="Sample Inc." '
+        "To draft one from our templates: /contract draft nda counterparty=Sample Inc. term=2y.",
     },
     "contract_check.need_file": {
         "ja": "契約書のチェックですね。契約書のファイル(PDF・Word・テキスト、{limit}MBまで)を添付して、もう一度送ってください。"
@@ -659,8 +663,8 @@ UI: dict[str, dict[str, str]] = {
     },
     "console.bye": {"ja": "終了します。内容はすべて保存されています。", "en": "Bye. Everything is saved."},
     "help.text": {
-        "ja": "コマンド一覧\n  /expense 金額 区分 日付 内容 …   経費精算(/expense だけで書式を表示)\n  /leave [種類] 開始日 [終了日] [am|pm|Nh]   休暇申請\n  /attach 番号 ファイル   領収書の添付\n  /contract [紙|電子] [amount=金額]   契約書チェック(ファイルを添付するか本文を貼り付け)\n  /ask 質問   規程への質問(文章で聞いても可)   役に立った Q番号 / 担当者に聞く Q番号\n  回答 Q番号 回答 / FAQ登録 Q番号   担当チームが質問に回答・FAQに登録\n  /confirm 番号   不足分を無給休暇として申請\n  /approve 番号 [コメント]   承認\n  /reject 番号 理由   却下\n  /changes 番号 理由   差戻し\n  /cancel 番号   取消\n  /override 番号 理由   期限超過の例外承認(経理)\n  /show 番号   申請の詳細\n  /mine   自分の申請   /pending   自分の承認待ち   /balance [日付]   有給残日数\n  /switch 社員   別の社員に切り替え(コンソールのみ)   /quit   終了",
-        "en": "Commands\n  /expense AMOUNT CATEGORY DATE DESCRIPTION …   expense claim (/expense alone shows the form)\n  /leave [TYPE] START [END] [am|pm|Nh]   leave request\n  /attach ID FILE   attach a receipt\n  /contract [paper|electronic] [amount=YEN]   check a contract (attach it or paste the text)\n  /ask QUESTION   a policy question (or just write it)   helpful Qn / ask person Qn\n  answer Qn TEXT / save faq Qn   the owning team answers a question, keeps it as an FAQ\n  /confirm ID   take the missing days as unpaid leave\n  /approve ID [comment]   approve\n  /reject ID REASON   reject\n  /changes ID REASON   request changes\n  /cancel ID   cancel your request\n  /override ID REASON   let a late claim through (finance)\n  /show ID   details of a request\n  /mine   your requests   /pending   waiting for you   /balance [DATE]   leave balance\n  /switch WHO   act as someone else (console only)   /quit   leave",
+        "ja": "コマンド一覧\n  /expense 金額 区分 日付 内容 …   経費精算(/expense だけで書式を表示)\n  /leave [種類] 開始日 [終了日] [am|pm|Nh]   休暇申請\n  /attach 番号 ファイル   領収書の添付\n  /contract [紙|電子] [amount=金額]   契約書チェック(ファイルを添付するか本文を貼り付け)\n  /contract draft 種類 counterparty=… term=…   ひな形から契約書のドラフト(DOCX)\n  /ask 質問   規程への質問(文章で聞いても可)   役に立った Q番号 / 担当者に聞く Q番号\n  回答 Q番号 回答 / FAQ登録 Q番号   担当チームが質問に回答・FAQに登録\n  /confirm 番号   不足分を無給休暇として申請\n  /approve 番号 [コメント]   承認\n  /reject 番号 理由   却下\n  /changes 番号 理由   差戻し\n  /cancel 番号   取消\n  /edit 番号 項目=値 …   差戻しの修正と再申請(「修正 #6 金額=3,200」、直す内容を文章で返信しても可)\n  /override 番号 理由   期限超過の例外承認(経理)\n  /show 番号   申請の詳細\n  /export 2026-11 [freee|mf|yayoi|csv]   仕訳の出力(経理)   /transfer バッチ 日付   総合振込ファイル(経理)\n  /paid バッチ 日付   振込済みにして申請者に通知(経理)   /receipts 2026-11 [vendor=… min=… max=…]   領収書の検索\n  /mine   自分の申請   /pending   自分の承認待ち   /balance [日付]   有給残日数\n  /login   ダッシュボードへのサインイン用リンクを個別チャットに送信\n  /switch 社員   別の社員に切り替え(コンソールのみ)   /quit   終了",
+        "en": "Commands\n  /expense AMOUNT CATEGORY DATE DESCRIPTION …   expense claim (/expense alone shows the form)\n  /leave [TYPE] START [END] [am|pm|Nh]   leave request\n  /attach ID FILE   attach a receipt\n  /contract [paper|electronic] [amount=YEN]   check a contract (attach it or paste the text)\n  /contract draft TYPE counterparty=… term=…   a contract drafted from our templates (DOCX)\n  /ask QUESTION   a policy question (or just write it)   helpful Qn / ask person Qn\n  answer Qn TEXT / save faq Qn   the owning team answers a question, keeps it as an FAQ\n  /confirm ID   take the missing days as unpaid leave\n  /approve ID [comment]   approve\n  /reject ID REASON   reject\n  /changes ID REASON   request changes\n  /cancel ID   cancel your request\n  /edit ID field=value …   fix a returned request and send it again (or just reply with what changed)\n  /override ID REASON   let a late claim through (finance)\n  /show ID   details of a request\n  /export 2026-11 [freee|mf|yayoi|csv]   journal export (finance)   /transfer BATCH DATE   全銀 transfer file (finance)\n  /paid BATCH DATE   mark a batch paid and tell the requesters (finance)   /receipts 2026-11 [vendor=… min=… max=…]   search receipts\n  /mine   your requests   /pending   waiting for you   /balance [DATE]   leave balance\n  /login   a sign-in link for the web dashboard, to your direct chat\n  /switch WHO   act as someone else (console only)   /quit   leave",
     },
 }
 
@@ -686,3 +690,5 @@ _merge(OUTFILE_TEXTS)
 _merge(ACCOUNTING_TEXTS)  # #16: journal export and freee, transfers, the receipt archive
 _merge(TRANSFER_TEXTS)
 _merge(ARCHIVE_TEXTS)
+_merge(DRAFT_TEXTS)  # #18: contract drafts from the company's templates
+_merge(WEB_TEXTS)  # #17: the web dashboard

@@ -127,6 +127,14 @@ def make_pre_key_database(path: Path) -> None:
         # The tables of later migrations did not exist either (they are made again on open).
         conn.execute("DROP TABLE IF EXISTS scheduler_runs")
         conn.execute("DROP TABLE IF EXISTS calendar_feeds")
+        for table in ("freee_deals", "freee_master", "freee_tokens", "batch_claims", "export_batches"):  # v11
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
+        for table in ("transfer_payments", "transfer_files", "bank_accounts"):  # v12, bot/transfers
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
+        conn.execute("DROP TABLE IF EXISTS archive_entries")  # v13, bot/archive
+        conn.execute("DROP TABLE IF EXISTS chatwork_cards")  # v14
+        conn.execute("DROP TABLE IF EXISTS web_links")  # v15
+        conn.execute("DROP TABLE IF EXISTS web_sessions")
         conn.execute("PRAGMA user_version = 8")
         conn.execute("COMMIT")
     finally:

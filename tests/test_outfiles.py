@@ -127,3 +127,20 @@ def test_the_console_shows_where_the_file_is(tmp_path: Path) -> None:
         assert "仕訳ファイルを作りました" in shown and str(tmp_path / "out" / "journal.csv") in shown.replace("\n", "")
     finally:
         app.close()
+
+
+def test_export_asked_on_slack_by_finance_arrives_as_a_file_in_the_dm(tmp_path: Path) -> None:
+    """#16 end to end: claims approved, then finance types `/backoffice export 2026-11 mf` and gets the MF file."""
+    e = Env(tmp_path)
+    try:
+        e.command("/expense", "500 supplies 2026-11-20 ボールペン", user="U0000000007")
+        e.fake.wait_for("webhook", 2)  # 「#1 は自動承認されました」: the claim waits for the books
+        assert e.command("/backoffice", "export 2026-11 mf", user="U0000000003").status_code == 200
+        [done] = e.fake.wait_for("files.completeUploadExternal")
+        assert done["channel_id"] == "D0000000003"
+        [data] = e.fake.uploads.values()
+        text = data.decode("cp932")
+        assert text.startswith("取引No,取引日") and "消耗品費" in text and "500" in text
+        assert "\r\n" in text
+    finally:
+        e.close()
