@@ -243,6 +243,11 @@ def test_signing_out_ends_the_session_on_the_server(browser: Any, site: Site) ->
     page.goto(f"{site.url}/admin/queue")
     assert page.url.endswith("/admin/signin")
     page.context.close()
+    # Both ends of the visit are in the audit log, under the person's name.
+    logged = site.app.store.query("SELECT actor, action FROM audit_log WHERE action LIKE 'web.%' ORDER BY id")
+    assert ("e006", "web.signed_in") in [(r["actor"], r["action"]) for r in logged]
+    assert logged[-1]["actor"] == "e006" and logged[-1]["action"] == "web.signed_out"
+    assert site.app.store.verify_audit().ok
 
 
 # -- what each role sees ---------------------------------------------------------------------------------------

@@ -283,6 +283,11 @@ def build_web(backoffice: Backoffice, base_url: str | None = None, wall: auth.Wa
         owner = auth.link_owner(store, token)
         return locale_of(services.directory.get(owner) if owner else None)
 
+    def audit_sign(employee_id: str, action: str) -> None:
+        # Who opened the dashboard and when is part of the record, like every decision (no secret in the entry).
+        with store.tx():
+            store.audit(services.now_iso(), employee_id, action, None, {})
+
     async def login(request: Request) -> Response:
         if cross_site(request):
             return render("refused.html", settings.locale, 403, reason="unknown")
@@ -298,6 +303,7 @@ def build_web(backoffice: Backoffice, base_url: str | None = None, wall: auth.Wa
         if person is None or not person.active:
             return render("refused.html", locale, 403, reason="unknown")
         session = await run_in_threadpool(sessions.start, person.id)
+        await run_in_threadpool(audit_sign, person.id, "web.signed_in")
         response = RedirectResponse("/admin/queue", status_code=303, headers=SECURITY_HEADERS)
         response.set_cookie(
             auth.COOKIE, session.cookie, max_age=auth.SESSION_SECONDS, path="/admin", httponly=True, secure=secure,
@@ -310,6 +316,7 @@ def build_web(backoffice: Backoffice, base_url: str | None = None, wall: auth.Wa
         if cross_site(request) or not sessions.csrf_ok(session, form.get("csrf")):
             return render("csrf.html", locale_of(viewer.person), 403, viewer.person, session.csrf)
         await run_in_threadpool(sessions.end, session)
+        await run_in_threadpool(audit_sign, viewer.person.id, "web.signed_out")
         response = RedirectResponse("/admin/signin?out=1", status_code=303, headers=SECURITY_HEADERS)
         response.delete_cookie(auth.COOKIE, path="/admin", httponly=True, secure=secure, samesite="strict")
         return response
