@@ -115,13 +115,15 @@ class Outbox:
         payload, kind = job["payload"], job["kind"]
         try:
             if kind == "message":
-                body = payload["body"]
+                body, mention = payload["body"], ""
                 if job["target"].startswith("dm:") and room == self.fallback_room:
-                    body = f"[To:{job['target'][3:]}] {payload.get('name', '')}\n{body}"
+                    mention = f"[To:{job['target'][3:]}] {payload.get('name', '')}\n"
+                    body = mention + body
                 result: Any = {"room_id": room, "message_id": await self.client.post_message(room, body)}
                 if payload.get("card"):
-                    # Remembered with the send: the card's later states are edited into this very message.
-                    queue.card_posted(self.store, payload["card"], room, result["message_id"], self.now_iso())
+                    # Remembered with the send, as sent (a mention added here too): later states are edited into it.
+                    card = {**payload["card"], "prefix": mention + payload["card"].get("prefix", ""), "body": body}
+                    queue.card_posted(self.store, card, room, result["message_id"], self.now_iso())
             elif kind == "task":
                 body = payload["body"]
                 ids = await self.client.create_task(room, body, payload["to_ids"], payload.get("limit"))
