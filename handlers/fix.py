@@ -27,7 +27,7 @@ from bot.services import Services
 from bot.store import records
 from bot.understanding.factory import offline_of
 from bot.understanding.offline import derived_reading
-from bot.understanding.types import CONFIDENT, REQUIRED, Understanding
+from bot.understanding.types import CONFIDENT, FIELDS_BY_INTENT, REQUIRED, Understanding
 from bot.workflow import Result
 from handlers.base import Inbound, locale_for, normalize, result_reply, submitted_reply
 
@@ -42,9 +42,6 @@ _NEW = re.compile(
     r"^(?:新規|新規で|新しい申請|新しく申請|別の申請|別件|new|new one|new request|separate)[。.!！]*$", re.IGNORECASE
 )
 _NAMED = re.compile(r"(?<![\w#])#\s?(\d{1,9})(?!\d)")
-_EXPENSE = ("amount", "date", "category", "vendor", "attendees", "invoice_number")
-_LEAVE = ("leave_type", "start", "end", "portion", "hours")
-_DERIVED = ("category", "leave_type", "portion")
 
 
 def waiting_for_fix(services: Services, employee_id: str) -> list[Request]:
@@ -126,11 +123,10 @@ def wants_new(text: str) -> bool:
 def _corrected(details: Any, read: Understanding, derived: dict[str, str | None], today: dt.date) -> Any | None:
     """The request with what the message states changed; None when it states nothing new."""
     changes: dict[str, Any] = {}
-    names = _EXPENSE if isinstance(details, ExpenseClaim) else _LEAVE
-    for name in names:
-        if name not in read.fields:
+    for name in FIELDS_BY_INTENT[details.kind]:
+        if name not in read.fields or name == "currency":  # the currency goes with the amount, below
             continue
-        if name in _DERIVED:
+        if name in derived:  # category, leave type, portion: only when the words name them
             if derived.get(name) is None or derived[name] == "other":
                 continue  # a default or a placeholder, not something the requester said
         elif read.confidence.get(name, 0.0) < CONFIDENT:

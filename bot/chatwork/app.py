@@ -392,10 +392,9 @@ class ChatworkFrontDoor:
             if row["event"] == "approval_needed" and self.approvals_room:
                 target = self.approvals_room
             with services.store.tx():
-                body = markup.render(reply)
-                if target == self.approvals_room:
-                    body = markup.mention(account, person.name(reply.locale)) + "\n" + body
-                prefix = body[: len(body) - len(markup.render(reply))]
+                shared = target == self.approvals_room
+                prefix = markup.mention(account, person.name(reply.locale)) + "\n" if shared else ""
+                body = prefix + markup.render(reply)
                 self._enqueue_message(target, body, person.name(reply.locale), card=self._card(reply, person, prefix))
                 if reply.file is not None:
                     self._enqueue_file(person, reply)  # e.g. the final draft of a contract, to its requester
