@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Settings
 from bot.directory import Directory, load_directory_file
-from bot.drafting.templates import TEMPLATES_DIR, load_templates
+from bot.drafting.service import cached_templates
+from bot.drafting.templates import TEMPLATES_DIR
 from bot.inbox import Inbox
 from bot.knowledge.service import KnowledgeService
 from bot.router import Router
@@ -69,7 +70,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
     rules = load_rules(settings.knowledge_dir)
     if (Path(settings.knowledge_dir) / TEMPLATES_DIR).is_dir():
         # Contract templates are checked at start like the rule files: a typo names the file and key (#18).
-        load_templates(settings.knowledge_dir, set(rules.contracts.contract_types))
+        cached_templates(settings.knowledge_dir, set(rules.contracts.contract_types))
     clock = clock or make_clock(settings, rules)
     # The audit key and the anchor live outside the database (beside it unless set): see bot/store/audit_keys.py.
     audit_files = audit_keys.locate(settings)

@@ -743,7 +743,7 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.transfers.cli import register as register_transfers
 
     register_accounting(sub)  # `export journal`, `freee …`
-    register_transfers(sub)  # `org import-bank`, `transfers …`
+    register_transfers(sub)  # `bank import`, `transfers …`
     register_archive(sub)  # `receipts search|export|…`
     register_ops(sub)  # `init`, `backup`, `restore`
     from bot.drafting.cli import register as register_templates

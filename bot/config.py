@@ -84,13 +84,13 @@ class Settings(BaseSettings):
         "https://accounts.secure.freee.co.jp/public_api/token", validation_alias="FREEE_TOKEN_URL"
     )
 
+    # Build the policy search index when `serve` starts rather than at the first question (a few seconds then).
+    # Off by default so the server at rest stays small (bench/bench_memory.py): the index is most of its memory.
+    warm_index: bool = Field(False, validation_alias="BACKOFFICE_WARM_INDEX")
     # The web dashboard under /admin (bot/web): on when BACKOFFICE_WEB_URL is set (the address people reach it at,
     # behind a reverse proxy: https://backoffice.example.co.jp; sign-in links in chat point at it), and in the
     # console demo on http://127.0.0.1:BACKOFFICE_WEB_PORT unless BACKOFFICE_WEB_DEMO is off. Sessions are signed
     # with BACKOFFICE_WEB_SECRET if set, else a key file made 0600 beside the database (web.key).
-    # Build the policy search index when `serve` starts rather than at the first question (a few seconds then).
-    # Off by default so the server at rest stays small (bench/bench_memory.py): the index is most of its memory.
-    warm_index: bool = Field(False, validation_alias="BACKOFFICE_WARM_INDEX")
     web_url: str | None = Field(None, validation_alias="BACKOFFICE_WEB_URL")
     web_secret: SecretStr | None = Field(None, validation_alias="BACKOFFICE_WEB_SECRET")
     web_demo: bool = Field(True, validation_alias="BACKOFFICE_WEB_DEMO")

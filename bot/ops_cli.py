@@ -34,8 +34,6 @@ def cmd_init(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     folder = made.folder.resolve()
     print(f"Created the company folder {folder} ({len(made.files)} files) from the demo.")
-    if not made.bank_template_from_module:
-        print("Note: this build has no bank-details import yet; bank_details.csv is a template of its columns.")
     bot = command()
     print("Next (README.txt in the folder says the same):")
     print(f"  cd {folder}")

@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.drafting import compare as comparison
 from bot.drafting.fill import SlotError, missing_required, parse_slot
-from bot.drafting.reader import find_template, read_request, read_slots
+from bot.drafting.reader import asks_for_a_draft, find_template, read_request, read_slots
 from bot.drafting.service import TemplateRedFlag, draft_of, make_draft, templates_of
 from bot.drafting.templates import Template, Templates
 from bot.files import FileRefused
@@ -109,15 +109,17 @@ class DraftHandler:
 
     def from_words(self, msg: Inbound, services: Services) -> list[Reply] | None:
         """A draft asked for in words, or None when the message is not one (then it goes where it always went)."""
+        text = normalize(msg.text)
+        if text.endswith(("?", "？", "か")) and "作って" not in text:
+            return None  # 「NDAを作成するときの承認者は?」 asks about the rules
+        if len(text) > MAX_ASK_CHARS or not asks_for_a_draft(text):
+            return None  # the cheap tests first: this runs on every message, the templates' folder is read below
+        if is_pasted_contract(msg.text) or looks_like_contract_text(msg.text):
+            return None  # a contract pasted to be checked says 「本書2通を作成し」 too: it is checked, not drafted
         try:
             templates = templates_of(services)
         except RuleError:
             return None  # broken templates cost the drafts only: the message goes on to the usual reading
-        text = normalize(msg.text)
-        if text.endswith(("?", "？", "か")) and "作って" not in text:
-            return None  # 「NDAを作成するときの承認者は?」 asks about the rules
-        if len(text) > MAX_ASK_CHARS or is_pasted_contract(msg.text) or looks_like_contract_text(msg.text):
-            return None  # a contract pasted to be checked says 「本書2通を作成し」 too: it is checked, not drafted
         ask = read_request(text, templates)
         if ask is None:
             return None

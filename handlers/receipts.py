@@ -44,7 +44,7 @@ def archive_receipts(services: Services) -> None:
     """Put the receipts just attached into the 電子帳簿保存法 archive. The attachment is already committed, so a
     failure here (a full disk) loses nothing: the next use of the archive picks the receipt up."""
     try:
-        archive.sync(services)
+        archive.archive_new(services)  # the claim's own changes are followed by the workflow (archive.follow_request)
     except OSError as err:
         log.error("archive: receipts not archived yet (%s); the next search or export retries", type(err).__name__)
 

@@ -223,14 +223,7 @@ def sync(services: Services) -> int:
     """Archive every receipt on an expense claim that has no entry yet, and add a version for each receipt
     whose claim's 取引年月日/金額/取引先 changed since its latest entry. Returns how many rows were added.
     Safe to call at any time and from any process: each receipt is done in its own transaction."""
-    added = 0
-    new = services.store.query(
-        "SELECT a.id FROM attachments a JOIN requests r ON r.id = a.request_id "
-        "WHERE r.kind = 'expense' AND NOT EXISTS (SELECT 1 FROM archive_entries e WHERE e.attachment_id = a.id) "
-        "ORDER BY a.id"
-    )
-    for row in new:
-        added += _archive_attachment(services, int(row["id"]))
+    added = archive_new(services)
     latest = services.store.query(
         "SELECT e.id FROM archive_entries e WHERE e.deleted_at IS NULL "
         "AND NOT EXISTS (SELECT 1 FROM archive_entries n WHERE n.supersedes = e.id) ORDER BY e.id"
@@ -240,6 +233,18 @@ def sync(services: Services) -> int:
         with services.store.tx():
             added += _follow_claim(services.store, policy, int(row["id"]), services.now_iso())
     return added
+
+
+def archive_new(services: Services) -> int:
+    """Archive every receipt on an expense claim that has no entry yet (the one just attached, and any from before
+    the archive existed); the first half of `sync`. Changes to claims are followed as they happen
+    (`follow_request`), so storing a receipt needs only this half."""
+    new = services.store.query(
+        "SELECT a.id FROM attachments a JOIN requests r ON r.id = a.request_id "
+        "WHERE r.kind = 'expense' AND NOT EXISTS (SELECT 1 FROM archive_entries e WHERE e.attachment_id = a.id) "
+        "ORDER BY a.id"
+    )
+    return sum(_archive_attachment(services, int(row["id"])) for row in new)
 
 
 def follow_request(store: Store, policy: ArchivePolicy, request_id: int, at: str) -> int:

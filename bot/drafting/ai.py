@@ -20,13 +20,13 @@ from typing import Any
 from bot.contracts.ai import redact_pair
 from bot.drafting.fill import SlotError, parse_slot
 from bot.drafting.templates import Template
+from bot.ops.demo import PROMPTS_DIR
 from bot.understanding.structured import StructuredModel
 
 log = logging.getLogger(__name__)
 
 ENGINE = "contract_template"  # how these calls are named in the usage table
 SCHEMA_VIOLATION = "reply violates the schema"  # bot.understanding.structured's reason for such a reply
-PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 
 
 @dataclass(frozen=True)

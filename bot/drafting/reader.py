@@ -75,9 +75,14 @@ def find_template(text: str, templates: Templates) -> Template | None:
     return best[2] if best else None
 
 
-def read_request(text: str, templates: Templates) -> DraftAsk | None:
+def asks_for_a_draft(text: str) -> bool:
+    """A making verb and no word of a contract already made or to be checked: worth looking for a template."""
     clean = unicodedata.normalize("NFKC", text)
-    if not VERB.search(clean) or NOT_A_DRAFT.search(clean):
+    return bool(VERB.search(clean)) and not NOT_A_DRAFT.search(clean)
+
+
+def read_request(text: str, templates: Templates) -> DraftAsk | None:
+    if not asks_for_a_draft(text):
         return None
     template = find_template(text, templates)
     if template is None:

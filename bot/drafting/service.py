@@ -43,12 +43,18 @@ def knowledge_dir(services: Services) -> Path:
 
 def templates_of(services: Services) -> Templates:
     """The templates under the knowledge folder, read again when a file there changed (RuleError when wrong)."""
-    folder = knowledge_dir(services) / "templates"
+    return cached_templates(knowledge_dir(services), set(services.rules.contracts.contract_types))
+
+
+def cached_templates(knowledge: Path, contract_types: set[str]) -> Templates:
+    """load_templates, kept until a file under `knowledge/templates` changes: the check at start (bot/app.py) is
+    the load the first draft uses."""
+    folder = (Path(knowledge) / "templates").resolve()
     stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*"))) if folder.is_dir() else ()
     cached = _CACHE.get(str(folder))
     if cached is not None and cached[0] == stamp:
         return cached[1]
-    loaded = load_templates(knowledge_dir(services), set(services.rules.contracts.contract_types))
+    loaded = load_templates(knowledge, contract_types)
     _CACHE[str(folder)] = (stamp, loaded)
     return loaded
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
+from bot.files import make_private_dir
 from bot.store import audit_keys, files
 
 DB_NAME = "backoffice.db"
@@ -159,8 +160,7 @@ def backup(settings: Settings, dest: str | Path, at: str) -> BackupResult:
     if folder.resolve() == attachments or attachments in folder.resolve().parents:
         raise BackupError(f"{folder} is inside the attachments folder {attachments}: back up somewhere else.")
     located = audit_keys.locate(settings)
-    files.private_dir(folder)
-    os.chmod(folder, files.DIR_MODE)
+    make_private_dir(folder)
     # The anchor first: every head it names was committed before the snapshot below, so the copy has them all.
     anchor = folder / ANCHOR_NAME
     if located.anchor_file.is_file():

@@ -23,6 +23,7 @@ from pathlib import Path
 from bot.directory import FIELDS
 from bot.ops.command import command
 from bot.ops.demo import KNOWLEDGE_DIR
+from bot.transfers.bank import template_csv
 
 ORG_TEMPLATE = "org.csv"
 BANK_TEMPLATE = "bank_details.csv"
@@ -48,13 +49,6 @@ EXAMPLE_PERSON: dict[str, str] = {
     "active": "true",
 }
 
-# Used when bot.transfers.bank (the bank-details import) is not in this build: the columns it is written for.
-_BANK_FALLBACK = (
-    "employee,bank_code,branch_code,account_type,account_number,holder_kana,bank_name,branch_name\r\n"
-    "e001,0001,001,普通,1234567,ヤマダ ヒカル,ﾐｽﾞﾎ,ﾄｳｷﾖｳ\r\n"
-)
-
-
 class InitError(Exception):
     """The folder cannot be made: the message says why and what to do."""
 
@@ -63,7 +57,6 @@ class InitError(Exception):
 class Created:
     folder: Path
     files: list[Path]
-    bank_template_from_module: bool
 
 
 def org_template() -> str:
@@ -74,15 +67,6 @@ def org_template() -> str:
     writer.writeheader()
     writer.writerow({name: EXAMPLE_PERSON.get(name, "") for name in FIELDS})
     return "\ufeff" + out.getvalue()
-
-
-def bank_template() -> tuple[str, bool]:
-    """The bank-details template from bot.transfers.bank when it is there (True), else the fallback (False)."""
-    try:
-        from bot.transfers.bank import template_csv
-    except ImportError:
-        return _BANK_FALLBACK, False
-    return template_csv(), True
 
 
 def env_text(knowledge: Path) -> str:
@@ -140,11 +124,11 @@ def create_company_folder(folder: str | Path, demo: Path = KNOWLEDGE_DIR) -> Cre
     knowledge.mkdir()
     for folder in sorted(p for p in demo.iterdir() if p.is_dir() and not p.name.startswith((".", "__"))):
         shutil.copytree(folder, knowledge / folder.name, ignore=shutil.ignore_patterns("__pycache__", ".*"))
-    bank, from_module = bank_template()
+    bank = template_csv()
     # The .env will hold chat tokens and the bank template personal data once filled in: owner only.
     _write(target / ORG_TEMPLATE, org_template(), 0o600)
     _write(target / BANK_TEMPLATE, bank, 0o600)
     _write(target / ENV_FILE, env_text(knowledge), 0o600)
     _write(target / README, readme_text(target.resolve(), command()))
     files = sorted(p for p in target.rglob("*") if p.is_file())
-    return Created(target, files, from_module)
+    return Created(target, files)

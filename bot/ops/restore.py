@@ -10,7 +10,6 @@ log must verify; afterwards the restored database is verified again, and the hea
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from bot.ops.backup import (
     MANIFEST,
     BackupError,
     Verified,
+    copy_database,
     copy_private,
     copy_tree,
     sha256,
@@ -117,15 +117,7 @@ def restore(settings: Settings, src: str | Path, force: bool = False) -> Restore
             f"{db} already holds data: nothing was restored. Restore into a fresh folder (set BACKOFFICE_DB), "
             "or add --force to replace it (stop the bot first)."
         )
-    files.private_dir(db.parent)
-    files.private_file(db)
-    source = sqlite3.connect(f"file:{folder / DB_NAME}?mode=ro", uri=True)
-    target = sqlite3.connect(db, timeout=30)
-    try:
-        source.backup(target, pages=-1)
-    finally:
-        target.close()
-        source.close()
+    copy_database(folder / DB_NAME, db)
     for suffix in ("-wal", "-shm"):
         files.tighten(Path(str(db) + suffix))
     attachments = copy_tree(folder / ATTACHMENTS, Path(settings.attachments_dir))
@@ -140,7 +132,6 @@ def restore(settings: Settings, src: str | Path, force: bool = False) -> Restore
                          "only if the variable holds the same key.")  # fmt: skip
         else:
             copy_private(key_in_backup, located.key_file)
-            os.chmod(located.key_file, files.FILE_MODE)
             key_restored = True
     anchor = located.anchor_file if located.anchor_file.exists() else None
     verified = verify(db, located.key_file, located.secret, anchor)

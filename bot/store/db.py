@@ -383,11 +383,18 @@ def _v15(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v16(db: sqlite_utils.Database) -> None:
+    # The archive finds an entry's latest version and a receipt's entry with NOT EXISTS on these columns: without
+    # an index each lookup reads the whole table (bot/archive/store.py).
+    db.execute("CREATE INDEX archive_entries_supersedes ON archive_entries (supersedes)")
+    db.execute("CREATE INDEX archive_entries_attachment ON archive_entries (attachment_id)")
+
+
 # Append only: a released migration is never edited, a new one is added after it. v11–v13 live beside the code
 # that owns their tables (journal batches and freee; bank details and transfers; the receipt archive).
 MIGRATIONS: list[Migration] = [
     _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, accounting_schema.migrate, transfers_schema.migrate,
-    archive_schema.migrate, _v14, _v15,
+    archive_schema.migrate, _v14, _v15, _v16,
 ]  # fmt: skip
 
 KeySource = Sequence[bytes] | Callable[[], Sequence[bytes]]
