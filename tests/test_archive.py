@@ -508,3 +508,15 @@ def test_a_fix_and_resubmit_versions_the_receipt_in_the_same_transaction(app: Ap
         assert archive.follow_request(app.store, policy, 1, app.services.now_iso()) == 0  # nothing left to follow
     assert [(r["version"], r["vendor"]) for r in rows(app)] == [(1, ""), (2, "ニトリ")]
     assert app.store.verify_audit().ok
+
+
+def test_a_vendor_that_looks_like_a_formula_is_text_in_the_audit_index(
+    cli_env: App, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The index is opened in Excel: a vendor typed as 「=HYPERLINK(…)」 or 「@SUM(…)」 must not run there."""
+    file_claim(cli_env, "e007", "3200 transport 2026-11-20 タクシー", "@SUM(1+1)", "taxi.pdf")
+    dest = tmp_path / "audit"
+    assert main(["receipts", "export", "--from", "2026-11-01", "--to", "2026-11-30", str(dest)]) == 0
+    with (dest / "index.csv").open(encoding="utf-8-sig", newline="") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["取引先"] == "'@SUM(1+1)"

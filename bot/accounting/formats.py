@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from bot.accounting.journal import Entry
 from bot.accounting.policy import AccountingPolicy
+from bot.spreadsheet import formula_safe
 
 FREEE_HEADER: tuple[str, ...] = (
     "収支区分", "管理番号", "発生日", "決済期日", "取引先コード", "取引先", "勘定科目", "税区分", "金額", "税計算区分",
@@ -205,11 +206,6 @@ def _yayoi(entries: list[Entry], policy: AccountingPolicy, text: _Text, batch_id
     return rows
 
 
-def _spreadsheet_safe(value: str) -> str:
-    """The plain CSV is for people (Excel): a cell starting like a formula is shown as text, not run."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _plain(entries: list[Entry], policy: AccountingPolicy, text: _Text, batch_id: str) -> list[list[str]]:
     rows = [list(CSV_HEADER)]
     for e in entries:
@@ -219,7 +215,7 @@ def _plain(entries: list[Entry], policy: AccountingPolicy, text: _Text, batch_id
                    line.account, line.tax_class, str(klass.rate), "1" if klass.reduced else "0", str(klass.deduction),
                    str(line.amount), str(line.tax), e.credit_account, e.vendor, e.invoice_number, "・".join(e.notes),
                    e.description, e.decided_at]  # fmt: skip
-            rows.append([_spreadsheet_safe(text.free(v, e.ref, name)) for name, v in zip(CSV_HEADER, row, strict=True)])
+            rows.append([formula_safe(text.free(v, e.ref, name)) for name, v in zip(CSV_HEADER, row, strict=True)])
     return rows
 
 

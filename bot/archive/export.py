@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from bot.archive.search import Query, search
 from bot.archive.store import Entry, file_problem
 from bot.files import clean_name, make_private_dir
+from bot.spreadsheet import formula_safe
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -85,8 +86,9 @@ def export(services: Services, date_from: dt.date, date_to: dt.date, dest: Path,
             os.chmod(dest / name, 0o600)
             result.files.append(name)
         rows.append([
-            entry.id, entry.tx_date.isoformat(), "" if entry.amount is None else entry.amount, entry.vendor,
-            entry.request_id, name, entry.sha256, entry.stored_at, entry.version, entry.supersedes or "",
+            entry.id, entry.tx_date.isoformat(), "" if entry.amount is None else entry.amount,
+            formula_safe(entry.vendor), entry.request_id, name, entry.sha256, entry.stored_at, entry.version,
+            entry.supersedes or "",
         ])  # fmt: skip
     index = dest / INDEX_NAME
     fd = os.open(index, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -30,6 +30,7 @@ from bot.cards import request_card
 from bot.clock import TOKYO
 from bot.i18n import t
 from bot.models import Employee, Status
+from bot.spreadsheet import formula_safe
 from bot.store import audit_keys, records
 from bot.store.db import Store
 from bot.web import auth, links
@@ -58,10 +59,8 @@ class Forbidden(Exception):
 
 def _csv_cell(value: Any) -> str:
     text = "" if value is None else str(value)
-    # A cell a spreadsheet would run as a formula (=, +, -, @ first) is quoted as text.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
-        return "'" + text
-    return text
+    # A cell a spreadsheet would run as a formula is quoted as text; a negative number stays a number.
+    return text if _is_number(text) else formula_safe(text)
 
 
 def _is_number(text: str) -> bool:
